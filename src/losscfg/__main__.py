@@ -1,0 +1,3 @@
+from losscfg.cli import main
+
+main()

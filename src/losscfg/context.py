@@ -1,0 +1,111 @@
+"""What every rule reads about one file: its sections, its loss, its class count."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from losscfg.diagnostics import Severity
+from losscfg.document import Document, Path
+from losscfg.schema import Catalogue, Loss, catalogue
+
+#: Where a class count came from, as the JSON report names it (SPEC §6).
+CLI, MODEL, DATASET_KEY, DATASET_NAME = "cli", "model.num_classes", "dataset.num_classes", "dataset.name"
+
+
+@dataclass(frozen=True)
+class ClassCount:
+    value: int
+    source: str  # one of CLI, MODEL, DATASET_KEY, DATASET_NAME
+    origin: str  # in words, for messages: "dataset.name: cifar100", "--num-classes 10"
+
+    def __str__(self) -> str:
+        return f"{self.value} ({self.origin})"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A problem a rule found at `path`; the checker turns it into a positioned Diagnostic."""
+
+    path: Path
+    message: str
+    hint: str | None = None
+    severity: Severity | None = None  # when it differs from the rule's default
+    at_key: bool = False  # point at the key rather than at its value
+
+
+@dataclass
+class Context:
+    document: Document
+    catalogue: Catalogue = field(default_factory=catalogue)
+    given_class_count: ClassCount | None = None  # --num-classes or the num-classes setting
+    extra_datasets: Mapping[str, int] = field(default_factory=dict)
+
+    @cached_property
+    def class_count(self) -> ClassCount | None:
+        """SPEC §3: the command line, then `model.num_classes`, then the dataset, else None."""
+        return self.given_class_count or self.model_class_count() or self.dataset_class_count()
+
+    @property
+    def data(self) -> dict[Any, Any]:
+        return self.document.data if isinstance(self.document.data, dict) else {}
+
+    def section(self, name: str) -> dict[Any, Any] | None:
+        """A section when it is a mapping; None when absent or malformed (LC003 says so)."""
+        value = self.data.get(name)
+        return value if isinstance(value, dict) else None
+
+    @property
+    def loss(self) -> dict[Any, Any]:
+        return self.section("loss") or {}
+
+    @property
+    def loss_name(self) -> str | None:
+        """The catalogue name the trainer builds, or None when `loss.name` is not one."""
+        if "name" not in self.loss:
+            return self.catalogue.default_loss
+        return self.catalogue.canonical_name(self.loss["name"])
+
+    @property
+    def loss_spec(self) -> Loss | None:
+        name = self.loss_name
+        return self.catalogue.losses.get(name) if name else None
+
+    def parameter(self, name: str) -> Any:
+        """A loss parameter as written, when the configured loss takes it (else None)."""
+        spec = self.loss_spec
+        return self.loss.get(name) if spec and name in spec.parameters else None
+
+    @property
+    def amp_enabled(self) -> bool:
+        return (self.section("amp") or {}).get("enabled") is True
+
+    @property
+    def dataset_name(self) -> str | None:
+        name = (self.section("dataset") or {}).get("name")
+        return name if isinstance(name, str) else None
+
+    def dataset_class_count(self) -> ClassCount | None:
+        """The dataset's own class count: `dataset.num_classes`, else its name's table entry."""
+        dataset = self.section("dataset") or {}
+        declared = dataset.get("num_classes")
+        if _is_count(declared):
+            return ClassCount(declared, DATASET_KEY, f"dataset.num_classes: {declared}")
+        name = self.dataset_name
+        if name is None:
+            return None
+        known = {**self.catalogue.dataset_classes, **self.extra_datasets}
+        count = known.get(name, known.get(name.lower()))
+        return ClassCount(count, DATASET_NAME, f"dataset.name: {name}") if count else None
+
+    def model_class_count(self) -> ClassCount | None:
+        declared = (self.section("model") or {}).get("num_classes")
+        if _is_count(declared):
+            return ClassCount(declared, MODEL, f"model.num_classes: {declared}")
+        return None
+
+
+def _is_count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 1

@@ -1,0 +1,513 @@
+"""YAML text -> `Document`: plain data, with the position of every key and value.
+
+One pass over PyYAML's event stream (libyaml's `CSafeLoader` when PyYAML has it), building
+the values exactly as `yaml.safe_load` would (its resolver and safe constructors, merge keys
+included) and a parallel tree of positions. Reading problems become diagnostics (LC001-LC004);
+nothing here raises on bad input, and no tag outside the safe set is ever constructed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from losscfg.diagnostics import Diagnostic, Span, json_pointer
+from losscfg.rules.syntax import DUPLICATE_KEY, MULTIPLE_DOCUMENTS, YAML_SYNTAX
+
+try:
+    from yaml import CSafeLoader as _Loader
+
+    LIBYAML = True
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+    LIBYAML = False
+
+#: Values a document may hold once aliases are expanded; more is refused (LC001).
+MAX_VALUES = 100_000
+
+_TAG = "tag:yaml.org,2002:"
+_STR, _MAP, _SEQ, _MERGE = _TAG + "str", _TAG + "map", _TAG + "seq", _TAG + "merge"
+_SCALAR_TAGS = frozenset(_TAG + t for t in ("null", "bool", "int", "float", "binary", "timestamp"))
+_SEQUENCE_TAGS = frozenset({_SEQ, _TAG + "omap", _TAG + "pairs"})
+_MAPPING_TAGS = frozenset({_MAP, _TAG + "set"})
+
+# (line, column, end_line, end_column), 0-based as PyYAML's marks; converted to Span on demand.
+Position = tuple[int, int, int, int]
+Path = tuple[Any, ...]
+
+
+@dataclass(slots=True)
+class Node:
+    """Where a value stands. Mappings and sequences also know where their children stand."""
+
+    position: Position
+    plain: bool = False  # a scalar written without quotes or tag: PyYAML resolved its type
+    entries: dict[Any, Entry] | None = None
+    items: list[Node] | None = None
+
+
+@dataclass(slots=True)
+class Entry:
+    key_position: Position
+    key_text: str
+    node: Node
+
+
+@dataclass
+class Document:
+    """A loaded file. `data` is what `yaml.safe_load` returns; `ok` is False after LC001."""
+
+    text: str
+    data: Any = None
+    root: Node | None = None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    ok: bool = True
+
+    def node(self, path: Iterable[Any]) -> Node | None:
+        located = self._locate(tuple(path))
+        return located[1] if located else None
+
+    def _locate(self, path: Path) -> tuple[Position | None, Node] | None:
+        """The node at `path`, and the position of its key when it is a mapping value."""
+        node, key_position = self.root, None
+        for part in path:
+            if node is None:
+                return None
+            if node.entries is not None:
+                entry = node.entries.get(part) if _hashable(part) else None
+                node, key_position = (entry.node, entry.key_position) if entry else (None, None)
+            elif node.items is not None and isinstance(part, int) and 0 <= part < len(node.items):
+                node, key_position = node.items[part], None
+            else:
+                return None
+        return (key_position, node) if node is not None else None
+
+    def span(self, path: Path, *, key: bool = False) -> Span | None:
+        """Where the value at `path` stands (or its key, with `key=True`).
+
+        A value with no text of its own (`loss:` with nothing after it) points at its key; a
+        path that does not exist points at the key of its nearest existing ancestor.
+        """
+        path = tuple(path)
+        located = self._locate(path)
+        if located is not None:
+            key_position, node = located
+            value = to_span(node.position)
+            if key_position is not None and (key or value.is_empty):
+                return to_span(key_position)
+            return value
+        while path:
+            path = path[:-1]
+            located = self._locate(path)
+            if located is not None:
+                key_position, node = located
+                return to_span(key_position if key_position is not None else node.position)
+        return None
+
+    def pointer(self, path: Path) -> str:
+        """JSON pointer of `path`, spelling non-string keys as they are written in the file."""
+        parts: list[str | int] = []
+        node = self.root
+        for part in path:
+            entry = node.entries.get(part) if node and node.entries else None
+            if entry is not None:
+                parts.append(part if isinstance(part, str) else entry.key_text)
+                node = entry.node
+            else:
+                parts.append(part)
+                node = self.node(path[: len(parts)]) if node else None
+        return json_pointer(parts)
+
+
+def _hashable(value: Any) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
+
+
+def to_span(position: Position) -> Span:
+    line, column, end_line, end_column = position
+    return Span(line + 1, column + 1, end_line + 1, end_column + 1)
+
+
+def _position(event: Any) -> Position:
+    start, end = event.start_mark, event.end_mark
+    return (start.line, start.column, end.line, end.column)
+
+
+class LoadError(Exception):
+    def __init__(self, message: str, position: Position, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message, self.position, self.hint = message, position, hint
+
+
+@dataclass(slots=True)
+class _Collection:
+    """A mapping or sequence whose end has not been reached yet."""
+
+    event: Any
+    start_count: int
+    items: list[Any] = field(default_factory=list)  # sequence values
+    nodes: list[Node] = field(default_factory=list)  # sequence nodes
+    pairs: list[tuple[Any, Node, str, Any, Node]] = field(default_factory=list)  # mapping
+    key: tuple[Any, Node, str] | None = None  # a mapping key waiting for its value
+
+    @property
+    def is_mapping(self) -> bool:
+        return isinstance(self.event, yaml.MappingStartEvent)
+
+
+def load(text: str) -> Document:
+    """Read one YAML document from `text` (already decoded)."""
+    document = Document(text)
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    loader = _Loader(text)
+    try:
+        _Builder(loader, document).run()
+    except _TooLarge as problem:
+        document.ok = False
+        document.data, document.root = None, None
+        document.diagnostics.append(_too_large(problem))
+    except LoadError as problem:
+        document.ok = False
+        document.data, document.root = None, None
+        document.diagnostics.append(
+            YAML_SYNTAX.diagnostic(
+                problem.message, span=to_span(problem.position), hint=problem.hint
+            )
+        )
+    except yaml.YAMLError as problem:
+        document.ok = False
+        document.data, document.root = None, None
+        document.diagnostics.append(_syntax_diagnostic(problem, text))
+    finally:
+        loader.dispose()
+    return document
+
+
+class _Builder:
+    def __init__(self, loader: Any, document: Document) -> None:
+        self.loader = loader
+        self.document = document
+        self.anchors: dict[str, tuple[Any, Node, int]] = {}
+        self.stack: list[_Collection] = []
+        self.count = 0  # values so far, aliases expanded
+        self.root: tuple[Any, Node] | None = None
+
+    def run(self) -> None:
+        get = self.loader.get_event
+        documents = 0
+        while True:
+            event = get()
+            kind = type(event)
+            if kind is yaml.ScalarEvent:
+                self._count(1, event)
+                value, node = self._scalar(event)
+                self._add(value, node, event, 1)
+            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+                self._check_collection_tag(event)
+                self._count(1, event)
+                self.stack.append(_Collection(event, self.count))
+            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                done = self.stack.pop()
+                value, node = self._finish(done, event)
+                self._add(value, node, done.event, self.count - done.start_count + 1)
+            elif kind is yaml.AliasEvent:
+                self._alias(event)
+            elif kind is yaml.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    self.document.diagnostics.append(
+                        MULTIPLE_DOCUMENTS.diagnostic(
+                            "the file holds more than one YAML document; the trainer's "
+                            "yaml.safe_load refuses it",
+                            span=to_span(_position(event)),
+                            hint="keep one document per file (only the first one is checked)",
+                        )
+                    )
+                    break
+            elif kind is yaml.StreamEndEvent:
+                break
+        if self.root is not None:
+            self.document.data, self.document.root = self.root
+
+    def _count(self, n: int, event: Any) -> None:
+        self.count += n
+        if self.count > MAX_VALUES:
+            raise _TooLarge(event)
+
+    def _scalar(self, event: Any) -> tuple[Any, Node]:
+        value = event.value
+        tag = event.tag
+        plain = event.implicit[0] if tag is None or tag == "!" else False
+        if tag == "!" or (tag is None and not event.implicit[0]):
+            tag = _STR
+        elif tag is None:
+            tag = self.loader.resolve(yaml.ScalarNode, value, event.implicit)
+        node = Node(_position(event), plain=bool(plain))
+        if tag == _STR:
+            return value, node
+        if tag == _MERGE:
+            return _MergeKey(), node
+        if tag not in _SCALAR_TAGS:
+            raise _refused(tag, event)
+        constructor = self.loader.yaml_constructors[tag]
+        scalar = yaml.ScalarNode(tag, value, event.start_mark, event.end_mark, event.style)
+        try:
+            return constructor(self.loader, scalar), node
+        except (ValueError, TypeError, yaml.YAMLError) as problem:
+            raise LoadError(
+                f"cannot read {value!r} as {tag.removeprefix(_TAG)}: {problem}",
+                _position(event),
+                "correct the value or remove the explicit tag",
+            ) from None
+
+    def _check_collection_tag(self, event: Any) -> None:
+        tag = event.tag
+        allowed = _MAPPING_TAGS if isinstance(event, yaml.MappingStartEvent) else _SEQUENCE_TAGS
+        if tag is not None and tag != "!" and tag not in allowed:
+            raise _refused(tag, event)
+
+    def _alias(self, event: Any) -> None:
+        anchored = self.anchors.get(event.anchor)
+        if anchored is None:
+            open_anchor = any(c.event.anchor == event.anchor for c in self.stack)
+            reason = "refers to a node that contains it" if open_anchor else "is not defined"
+            raise LoadError(
+                f"alias *{event.anchor} {reason}",
+                _position(event),
+                f"define the anchor &{event.anchor} before this alias, outside the node that "
+                "uses it",
+            )
+        value, node, size = anchored
+        self._count(size, event)
+        self._add(value, node, event, size)
+
+    def _add(self, value: Any, node: Node, event: Any, size: int) -> None:
+        """Attach a finished value to the collection being built (or make it the document)."""
+        anchor = getattr(event, "anchor", None)
+        if anchor is not None and not isinstance(event, yaml.AliasEvent):
+            self.anchors[anchor] = (value, node, size)
+        parent = self.stack[-1] if self.stack else None
+        if isinstance(value, _MergeKey) and (
+            parent is None or not parent.is_mapping or parent.key is not None
+        ):
+            raise LoadError(
+                "<< is YAML's merge key; it cannot stand as a value",
+                node.position,
+                "quote it ('<<') if you mean the text",
+            )
+        if parent is None:
+            self.root = (value, node)
+        elif not parent.is_mapping:
+            parent.items.append(value)
+            parent.nodes.append(node)
+        elif parent.key is None:
+            parent.key = (value, node, _key_text(event, value))
+        else:
+            key, key_node, key_text = parent.key
+            parent.pairs.append((key, key_node, key_text, value, node))
+            parent.key = None
+
+    def _path(self) -> list[str | int]:
+        """Keys and indices of the collections still open: where the next value goes."""
+        path: list[str | int] = []
+        for open_collection in self.stack:
+            if open_collection.is_mapping:
+                path.append(open_collection.key[2] if open_collection.key else "")
+            else:
+                path.append(len(open_collection.items))
+        return path
+
+    def _finish(self, done: _Collection, end: Any) -> tuple[Any, Node]:
+        start = done.event.start_mark
+        position = (start.line, start.column, end.end_mark.line, end.end_mark.column)
+        tag = done.event.tag
+        if not done.is_mapping:
+            node = Node(position, items=done.nodes)
+            if tag in (_TAG + "omap", _TAG + "pairs"):
+                return _pairs(done, tag), node
+            return done.items, node
+        value, entries = self._mapping(done)
+        if tag == _TAG + "set":
+            return set(value), Node(position, entries=entries)
+        return value, Node(position, entries=entries)
+
+    def _mapping(self, done: _Collection) -> tuple[dict[Any, Any], dict[Any, Entry]]:
+        merged: dict[Any, Any] = {}
+        merged_entries: dict[Any, Entry] = {}
+        value: dict[Any, Any] = {}
+        entries: dict[Any, Entry] = {}
+        for key, key_node, key_text, item, item_node in done.pairs:
+            if isinstance(key, _MergeKey):
+                for source, source_node in _merge_sources(item, item_node, key_node):
+                    merged.update(source)
+                    merged_entries.update(source_node.entries or {})
+                continue
+            try:
+                first = entries.get(key)
+            except TypeError:
+                raise LoadError(
+                    f"a {_kind(key)} cannot be a mapping key (it is unhashable)",
+                    key_node.position,
+                    "use a plain string key",
+                ) from None
+            if first is not None:
+                self._duplicate(key, key_node, key_text, first)
+            value[key] = item
+            entries[key] = Entry(key_node.position, key_text, item_node)
+        if not merged:
+            return value, entries
+        for key in value:
+            merged.pop(key, None)
+            merged_entries.pop(key, None)
+        merged.update(value)
+        merged_entries.update(entries)
+        return merged, merged_entries
+
+
+    def _duplicate(self, key: Any, key_node: Node, key_text: str, first: Entry) -> None:
+        line = first.key_position[0] + 1
+        if first.key_text != key_text:
+            message = (
+                f"duplicate key {key_text!r}: YAML reads it as {_yaml_repr(key)}, like "
+                f"{first.key_text!r} on line {line}; PyYAML silently keeps only this one"
+            )
+        else:
+            message = (
+                f"duplicate key {key_text!r}: the first one is on line {line}; PyYAML silently "
+                "keeps only this one"
+            )
+        self.document.diagnostics.append(
+            DUPLICATE_KEY.diagnostic(
+                message,
+                span=to_span(key_node.position),
+                hint="remove one of the two keys",
+                pointer=json_pointer([*self._path(), key_text]),
+            )
+        )
+
+
+def _yaml_repr(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "null" if value is None else repr(value)
+
+
+class _MergeKey:
+    """The `<<` key of a merge; replaced by the merged mappings when its mapping ends."""
+
+    __hash__ = object.__hash__
+
+
+class _TooLarge(Exception):
+    def __init__(self, event: Any) -> None:
+        super().__init__()
+        self.position = _position(event)
+        self.via_alias = isinstance(event, yaml.AliasEvent)
+
+
+def _too_large(problem: _TooLarge) -> Diagnostic:
+    if problem.via_alias:
+        message = (
+            f"this alias expands the document past {MAX_VALUES:,} values (an alias bomb?); "
+            "losscfg refuses to expand it"
+        )
+        hint = "write the values out instead of nesting aliases of aliases"
+    else:
+        message = f"the document holds more than {MAX_VALUES:,} values; losscfg does not check it"
+        hint = "a training config holds hundreds of values: is this a data file?"
+    return YAML_SYNTAX.diagnostic(message, span=to_span(problem.position), hint=hint)
+
+
+def _merge_sources(
+    value: Any, node: Node, key_node: Node
+) -> list[tuple[dict[Any, Any], Node]]:
+    """The mappings a `<<` merges, in the order that makes the earlier ones win (as PyYAML)."""
+    if isinstance(value, dict):
+        return [(value, node)]
+    if isinstance(value, list) and node.items is not None:
+        sources = list(zip(value, node.items, strict=True))
+        if all(isinstance(v, dict) for v, _ in sources):
+            return sources[::-1]
+    raise LoadError(
+        "a merge key (<<) takes a mapping or a list of mappings, "
+        f"not {_kind(value)}",
+        key_node.position,
+        "merge an anchored mapping: <<: *base",
+    )
+
+
+def _pairs(done: _Collection, tag: str) -> list[tuple[Any, Any]]:
+    pairs = []
+    for item, node in zip(done.items, done.nodes, strict=True):
+        if not isinstance(item, dict) or len(item) != 1:
+            raise LoadError(
+                f"!!{tag.removeprefix(_TAG)} takes mappings of one key each",
+                node.position,
+            )
+        pairs.append(next(iter(item.items())))
+    return pairs
+
+
+def _refused(tag: str, event: Any) -> LoadError:
+    shown = "!!" + tag.removeprefix(_TAG) if tag.startswith(_TAG) else tag
+    return LoadError(
+        f"the tag {shown} is refused: yaml.safe_load (which the trainer uses) constructs only "
+        "plain YAML values",
+        _position(event),
+        f"remove the tag {shown}",
+    )
+
+
+def _key_text(event: Any, value: Any) -> str:
+    if isinstance(event, yaml.ScalarEvent):
+        return str(event.value)
+    return str(value)
+
+
+def _kind(value: Any) -> str:
+    return {dict: "mapping", list: "list", set: "set"}.get(type(value), type(value).__name__)
+
+
+def _syntax_diagnostic(problem: yaml.YAMLError, text: str) -> Diagnostic:
+    mark = getattr(problem, "problem_mark", None) or getattr(problem, "context_mark", None)
+    if isinstance(problem, yaml.reader.ReaderError):
+        line, column = _line_column(text, problem.position)
+        message = (
+            f"character {problem.character!r} (#x{ord(problem.character):04x}) is not allowed "
+            "in YAML"
+            if isinstance(problem.character, str)
+            else str(problem.reason)
+        )
+        return YAML_SYNTAX.diagnostic(
+            message,
+            span=Span(line, column, line, column + 1),
+            hint="remove the control character (is this a binary or UTF-16 file?)",
+        )
+    parts = [
+        str(getattr(problem, "context", "") or ""),
+        str(getattr(problem, "problem", "") or ""),
+    ]
+    message = "; ".join(p for p in parts if p) or str(problem)
+    if mark is None:
+        return YAML_SYNTAX.diagnostic(f"invalid YAML: {message}", span=Span(1, 1, 1, 1))
+    line, column = mark.line + 1, mark.column + 1
+    return YAML_SYNTAX.diagnostic(
+        f"invalid YAML: {message}",
+        span=Span(line, column, line, column + 1),
+        hint="correct the YAML syntax at this position",
+    )
+
+
+def _line_column(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of a character offset."""
+    line_start = text.rfind("\n", 0, offset) + 1
+    return text.count("\n", 0, offset) + 1, offset - line_start + 1

@@ -1,0 +1,97 @@
+"""`--format text`: `path:line:col: severity CODE message`, the source line, a caret, the hint."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from losscfg.check import FileReport
+from losscfg.diagnostics import Diagnostic, Severity
+from losscfg.report import Summary
+
+_WIDEST_SOURCE = 120  # longer source lines are cut around the span
+
+# (text, style) pieces: styles are rich style names, ignored when colour is off.
+Piece = tuple[str, str]
+
+_SEVERITY_STYLE = {
+    Severity.ERROR: "bold red",
+    Severity.WARNING: "bold yellow",
+    Severity.INFO: "bold cyan",
+}
+
+
+@dataclass(frozen=True)
+class TextOptions:
+    verbose: bool = False  # show infos
+    quiet: bool = False  # only the summary line
+
+
+def render(reports: Iterable[FileReport], options: TextOptions) -> Iterator[list[Piece]]:
+    """Lines of the report, each a list of styled pieces; the summary comes last."""
+    seen: list[FileReport] = []
+    for report in reports:
+        seen.append(report)
+        if options.quiet:
+            continue
+        for diagnostic in report.diagnostics:
+            if diagnostic.severity == Severity.INFO and not options.verbose:
+                continue
+            yield from _diagnostic(report, diagnostic)
+    yield summary_line(Summary.of(seen, with_infos=options.verbose), verbose=options.verbose)
+
+
+def _diagnostic(report: FileReport, d: Diagnostic) -> Iterator[list[Piece]]:
+    where = report.path if d.line is None else f"{report.path}:{d.line}:{d.column}"
+    yield [
+        (where, "bold"),
+        (": ", ""),
+        (str(d.severity), _SEVERITY_STYLE[d.severity]),
+        (" ", ""),
+        (d.code, "bold"),
+        (" ", ""),
+        (d.message, ""),
+    ]
+    source = report.lines.get(d.line) if d.line is not None else None
+    if source is not None and d.column is not None:
+        yield from _source(d, source)
+    if d.hint:
+        yield [("  hint: ", "bold green"), (d.hint, "")]
+
+
+def _source(d: Diagnostic, source: str) -> Iterator[list[Piece]]:
+    assert d.line is not None and d.column is not None
+    text = source.replace("\t", " ")
+    start = d.column - 1
+    end = d.end_column - 1 if d.end_line == d.line and d.end_column is not None else len(text)
+    end = max(min(end, len(text)), start + 1)
+    prefix, suffix = "", ""
+    if len(text) > _WIDEST_SOURCE:
+        left = max(0, min(start - 20, len(text) - _WIDEST_SOURCE))
+        right = left + _WIDEST_SOURCE
+        prefix = "..." if left > 0 else ""
+        suffix = "..." if right < len(text) else ""
+        text = text[left:right]
+        start, end = start - left + len(prefix), min(end - left, right - left) + len(prefix)
+    gutter = str(d.line)
+    yield [(f"  {gutter} | ", "blue"), (prefix + text + suffix, "")]
+    caret = "^" * max(1, end - start)
+    yield [(f"  {' ' * len(gutter)} | ", "blue"), (" " * start, ""), (caret, _SEVERITY_STYLE[d.severity])]
+
+
+def summary_line(summary: Summary, *, verbose: bool) -> list[Piece]:
+    """`3 errors, 1 warning in 2 files (10 checked)`; infos are counted with --verbose."""
+    checked = _plural(summary.files, "file")
+    if summary.files_with_problems == 0:
+        kinds = "errors, warnings or infos" if verbose else "errors or warnings"
+        return [(f"No {kinds} in {checked}.", "bold green")]
+    counts = [_plural(summary.errors, "error"), _plural(summary.warnings, "warning")]
+    if verbose:
+        counts.append(_plural(summary.infos, "info"))
+    where = _plural(summary.files_with_problems, "file")
+    style = "bold red" if summary.errors else "bold yellow" if summary.warnings else "bold"
+    return [(f"{', '.join(counts)} in {where} ({summary.files} checked)", style)]
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n:,} {word}s"

@@ -1,0 +1,102 @@
+"""Rules about automatic mixed precision (`amp.enabled`: float16 autocast on CUDA)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from losscfg.context import Context, Finding
+from losscfg.diagnostics import Severity
+from losscfg.registry import rule
+
+
+@rule("LC301", "amp-unsafe-loss", Severity.ERROR)
+def amp_unsafe_loss(ctx: Context) -> Iterator[Finding]:
+    """`bce` with AMP: torch refuses binary_cross_entropy under CUDA autocast.
+
+    ## What it does
+    Reports `loss.name: bce` together with `amp.enabled: true`.
+
+    ## Why is this bad?
+    The trainer wraps model and loss in float16 autocast on CUDA, and torch bans
+    `binary_cross_entropy` there, because float16 probabilities near 0 and 1 lose the precision
+    the loss needs. The first batch fails with `RuntimeError:
+    torch.nn.functional.binary_cross_entropy and torch.nn.BCELoss are unsafe to autocast`.
+    (CPU autocast allows it, so a CPU test run does not show the problem.)
+
+    ## Example
+    ```yaml
+    loss:
+      name: bce
+    amp:
+      enabled: true
+    ```
+
+    ## Fix
+    Use `bce_with_logits`, which is safe under autocast, and drop the model's final sigmoid
+    (the loss applies it, in a numerically stable way):
+    ```yaml
+    loss:
+      name: bce_with_logits
+    amp:
+      enabled: true
+    ```
+    Or turn AMP off: `amp.enabled: false`.
+    """
+    if ctx.loss_name == "bce" and ctx.amp_enabled:
+        line = ctx.document.span(("amp", "enabled"))
+        where = f" (line {line.line})" if line else ""
+        yield Finding(
+            ("loss", "name"),
+            f"bce is unsafe under CUDA autocast: with amp.enabled{where} the first batch fails "
+            "with 'binary_cross_entropy and torch.nn.BCELoss are unsafe to autocast'",
+            hint="use bce_with_logits and drop the model's final sigmoid, or set "
+            "amp.enabled: false",
+        )
+
+
+@rule("LC302", "amp-quantized", Severity.WARNING)
+def amp_quantized(ctx: Context) -> Iterator[Finding]:
+    """AMP is on for quantised training (`sqr_hinge`, or a `quant_` model).
+
+    ## What it does
+    Reports `amp.enabled: true` when the loss is `sqr_hinge` or `model.name` starts with
+    `quant_`.
+
+    ## Why is this bad?
+    The framework's recommended configuration disables AMP for quantised training: quantisers
+    and binarised layers rely on exact scales that float16 autocast rounds, and the original
+    Brevitas squared-hinge loss ignores the GradScaler's scale in its backward, shrinking
+    every gradient by it (65536x by default). The framework's docs claim AMP is switched off for
+    quantised models, but its code only switches it off on non-CUDA devices.
+
+    ## Example
+    ```yaml
+    model:
+      name: quant_cnv
+    loss:
+      name: sqr_hinge
+    amp:
+      enabled: true
+    ```
+
+    ## Fix
+    ```yaml
+    amp:
+      enabled: false
+    ```
+    """
+    if not ctx.amp_enabled:
+        return
+    model_name = (ctx.section("model") or {}).get("name")
+    reasons = []
+    if isinstance(model_name, str) and model_name.startswith("quant_"):
+        reasons.append(f"the model {model_name} is quantised")
+    if ctx.loss_name == "sqr_hinge":
+        reasons.append("the loss is sqr_hinge")
+    if reasons:
+        yield Finding(
+            ("amp", "enabled"),
+            f"AMP is on, but {' and '.join(reasons)}: the recommended configuration disables "
+            "AMP for quantised training",
+            hint="set amp.enabled: false",
+        )

@@ -1,0 +1,139 @@
+"""Rules about the class count: where it comes from, and what it says about ignore_index."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from losscfg.context import Context, Finding
+from losscfg.diagnostics import Severity
+from losscfg.registry import rule
+from losscfg.rules.weights import numbers
+
+
+@rule("LC203", "class-count-unknown", Severity.INFO)
+def class_count_unknown(ctx: Context) -> Iterator[Finding]:
+    """A length check was skipped because the class count is unknown.
+
+    ## What it does
+    Notes a `weight` or `pos_weight` whose length could not be checked against the class count
+    (LC201, LC202) because nothing gives the count: no `--num-classes`, no `model.num_classes`,
+    no `dataset.num_classes`, and a `dataset.name` that the built-in table and the `datasets`
+    setting do not know.
+
+    ## Why is this bad?
+    Nothing is known to be wrong, but a wrong length would only show on the first batch.
+
+    ## Example
+    ```yaml
+    dataset:
+      name: my_faces
+    loss:
+      name: cross_entropy
+      weight: [1.0, 2.0]
+    ```
+
+    ## Fix
+    Give the class count: `model.num_classes: 2`, `dataset.num_classes: 2`,
+    `losscfg check --num-classes 2`, or `datasets = { my_faces = 2 }` under `[tool.losscfg]`
+    in pyproject.toml.
+    """
+    if ctx.class_count is not None:
+        return
+    for parameter in ("weight", "pos_weight"):
+        if numbers(ctx.parameter(parameter)) is not None:
+            yield Finding(
+                ("loss", parameter),
+                f"the length of {parameter} was not checked: the class count is unknown",
+                hint="set model.num_classes or dataset.num_classes, use a known dataset.name, "
+                "or pass --num-classes N",
+                at_key=True,
+            )
+
+
+@rule("LC204", "class-count-conflict", Severity.ERROR)
+def class_count_conflict(ctx: Context) -> Iterator[Finding]:
+    """`model.num_classes` disagrees with the dataset's class count.
+
+    ## What it does
+    Compares `model.num_classes` with the dataset's class count (`dataset.num_classes`, or the
+    count of a known `dataset.name`). Fewer classes in the model than in the data is an error;
+    more is a warning. The model's count wins in training, and losscfg uses it for the other
+    checks.
+
+    ## Why is this bad?
+    With fewer outputs than classes, labels at or above `model.num_classes` are out of range:
+    `IndexError: Target 57 is out of bounds.` (or a device-side assert on CUDA) in the first
+    epoch. With more outputs, the model spends capacity on classes that never occur.
+
+    ## Example
+    ```yaml
+    dataset:
+      name: cifar100
+    model:
+      name: resnet20
+      num_classes: 10
+    ```
+
+    ## Fix
+    Make `model.num_classes` match the dataset (100 for cifar100), or remove it: the trainer
+    then takes the dataset's count.
+    """
+    model, dataset = ctx.model_class_count(), ctx.dataset_class_count()
+    if model is None or dataset is None or model.value == dataset.value:
+        return
+    if model.value < dataset.value:
+        yield Finding(
+            ("model", "num_classes"),
+            f"model.num_classes is {model.value} but the dataset has {dataset.value} classes "
+            f"({dataset.origin}): labels {model.value}..{dataset.value - 1} are out of range "
+            "for the model's output",
+            hint=f"set model.num_classes: {dataset.value}, or remove it to use the dataset's count",
+        )
+    else:
+        yield Finding(
+            ("model", "num_classes"),
+            f"model.num_classes is {model.value} but the dataset has only {dataset.value} "
+            f"classes ({dataset.origin}): {model.value - dataset.value} outputs never see a label",
+            hint=f"set model.num_classes: {dataset.value}, or remove it to use the dataset's count",
+            severity=Severity.WARNING,
+        )
+
+
+@rule("LC205", "ignore-index-is-class", Severity.WARNING)
+def ignore_index_is_class(ctx: Context) -> Iterator[Finding]:
+    """`ignore_index` is a real class, which is then never learned.
+
+    ## What it does
+    Reports an `ignore_index` (cross_entropy, nll) between 0 and the class count minus one.
+    Values outside the classes, such as torch's default -100 or 255 (segmentation's "void"),
+    are what the parameter is for and pass.
+
+    ## Why is this bad?
+    Targets equal to `ignore_index` add nothing to the loss or the gradient: a real class given
+    here is silently left out of training, and its accuracy stays at chance.
+
+    ## Example
+    ```yaml
+    dataset:
+      name: cifar10
+    loss:
+      name: cross_entropy
+      ignore_index: 0
+    ```
+
+    ## Fix
+    Omit `ignore_index`, or use a value that is no class (-100, 255). If leaving the class out
+    is intended, silence the line: `# losscfg: disable=LC205`.
+    """
+    index = ctx.parameter("ignore_index")
+    count = ctx.class_count
+    if count is None or not isinstance(index, int) or isinstance(index, bool):
+        return
+    if 0 <= index < count.value:
+        yield Finding(
+            ("loss", "ignore_index"),
+            f"ignore_index {index} is a real class (classes are 0..{count.value - 1}, "
+            f"{count.origin}): class {index} is left out of the loss and never learned",
+            hint="omit ignore_index, or use a value that is no class (torch's default -100, "
+            "or 255)",
+        )

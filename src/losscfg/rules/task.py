@@ -1,0 +1,88 @@
+"""Rules about the loss against what the trainer feeds it: logits (N, C), class labels (N,)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from losscfg.context import Context, Finding
+from losscfg.diagnostics import Severity
+from losscfg.registry import rule
+
+#: Losses that need a target shaped like the input, not class labels.
+_SAME_SHAPE_TARGETS = frozenset({"mse", "l1", "smooth_l1", "bce", "bce_with_logits", "kl_div"})
+
+
+@rule("LC210", "loss-task-mismatch", Severity.WARNING)
+def loss_task_mismatch(ctx: Context) -> Iterator[Finding]:
+    """A regression or multi-label loss on a single-label classification dataset.
+
+    ## What it does
+    Reports `mse`, `l1`, `smooth_l1`, `bce`, `bce_with_logits` or `kl_div` when `dataset.name`
+    is one of the built-in single-label classification datasets (cifar10, cifar100, mnist,
+    fashion_mnist, imagenet). Datasets the built-in table does not know (custom or multi-label
+    ones) never trigger it.
+
+    ## Why is this bad?
+    The trainer feeds every loss raw logits of shape (N, C) and int64 class labels of shape
+    (N,). These losses need a target of the input's shape: the first batch fails
+    (`The size of tensor a (10) must match the size of tensor b (128)`, `Found dtype Long but
+    expected Float`), or, when the batch size equals the class count, broadcasts silently and
+    trains on nonsense.
+
+    ## Example
+    ```yaml
+    dataset:
+      name: cifar10
+    loss:
+      name: bce_with_logits
+    ```
+
+    ## Fix
+    Use a classification loss, `cross_entropy` (or `sqr_hinge` for quantised networks):
+    ```yaml
+    loss:
+      name: cross_entropy
+    ```
+    """
+    name, dataset = ctx.loss_name, ctx.dataset_name
+    if name not in _SAME_SHAPE_TARGETS or dataset is None:
+        return
+    if dataset.lower() in ctx.catalogue.dataset_classes:
+        yield Finding(
+            ("loss", "name"),
+            f"{name} needs targets shaped like the logits, but {dataset} is single-label "
+            "classification: the trainer feeds logits (N, C) and class labels (N,), which fails "
+            "on the first batch or broadcasts silently",
+            hint="use cross_entropy (or sqr_hinge for quantised networks)",
+        )
+
+
+@rule("LC211", "nll-needs-log-probs", Severity.INFO)
+def nll_needs_log_probs(ctx: Context) -> Iterator[Finding]:
+    """`nll` expects log-probabilities; the trainer's models end in logits.
+
+    ## What it does
+    Notes every config whose loss is `nll`.
+
+    ## Why is this bad?
+    `NLLLoss` takes log-probabilities (a `log_softmax` output) and never checks it: on raw
+    logits it is unbounded below, the loss goes negative and the model learns to inflate one
+    logit. The trainer's models end in raw logits.
+
+    ## Example
+    ```yaml
+    loss:
+      name: nll
+    ```
+
+    ## Fix
+    Use `cross_entropy`, which is `log_softmax` followed by `nll`, or make sure the model ends
+    in `log_softmax`.
+    """
+    if ctx.loss_name == "nll":
+        yield Finding(
+            ("loss", "name"),
+            "nll expects log-probabilities, but the trainer's models end in raw logits: on "
+            "logits the loss is unbounded",
+            hint="use cross_entropy (log_softmax and nll in one), or end the model in log_softmax",
+        )

@@ -1,0 +1,273 @@
+"""Validate a document against the JSON Schema; one precise diagnostic per real problem."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator
+from functools import cache
+from typing import Any
+
+from jsonschema import Draft202012Validator, ValidationError, validators
+from jsonschema import _keywords as keywords
+
+from losscfg.diagnostics import Diagnostic
+from losscfg.document import Document
+from losscfg.registry import find
+from losscfg.rules.schema import (
+    INVALID_CHOICE,
+    NULL_PARAMETER,
+    OUT_OF_RANGE,
+    UNKNOWN_LOSS,
+    UNKNOWN_PARAMETER,
+    WRONG_TYPE,
+)
+from losscfg.rules.syntax import NOT_A_MAPPING
+from losscfg.schema import SECTIONS, Catalogue, describe, inlined, schema
+from losscfg.values import closest, dotted, kind, number_like, show, yaml_float
+
+# The rule that owns an empty list, by parameter (an empty list is a length problem).
+_LENGTH_RULES = {"weight": "LC201", "pos_weight": "LC202"}
+_RANGE_KEYWORDS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
+# When several keywords fail at one place, the first of these is the one worth reporting.
+_PRIORITY = {"type": 0, "enum": 1, "additionalProperties": 2}
+
+
+def _finite(check: Callable[..., Iterator[ValidationError]]) -> Callable[..., Any]:
+    """A range keyword that also refuses NaN and infinity, which JSON Schema cannot express."""
+
+    def finite_check(
+        validator: Any, bound: Any, instance: Any, subschema: Any
+    ) -> Iterator[ValidationError]:
+        if validator.is_type(instance, "number") and not math.isfinite(instance):
+            yield ValidationError(f"{instance!r} is not a finite number")
+            return
+        yield from check(validator, bound, instance, subschema)
+
+    return finite_check
+
+
+@cache
+def validator() -> Any:
+    """One validator per process, over the schema with its references inlined."""
+    Validator = validators.extend(
+        Draft202012Validator,
+        {name: _finite(getattr(keywords, name)) for name in _RANGE_KEYWORDS},
+    )
+    return Validator(inlined(schema()))
+
+
+def schema_diagnostics(instance: Any, document: Document, catalogue: Catalogue) -> list[Diagnostic]:
+    """The schema's verdict on `instance` (the document's data, loss name lower-cased)."""
+    errors = sorted(
+        validator().iter_errors(instance),
+        key=lambda e: (len(e.absolute_path), _PRIORITY.get(e.validator, 9)),
+    )
+    found: dict[tuple[str, str], Diagnostic] = {}
+    reported_paths: set[tuple[Any, ...]] = set()
+    for error in errors:
+        path = tuple(error.absolute_path)
+        if any(path[: len(done)] == done for done in reported_paths):
+            continue  # a problem inside a value already reported (a list that is a string)
+        made = list(_diagnose(error, path, instance, document, catalogue))
+        for diagnostic in made:
+            found.setdefault((diagnostic.pointer or "", diagnostic.code), diagnostic)
+        if made and error.validator != "additionalProperties":
+            reported_paths.add(path)
+    return list(found.values())
+
+
+def _diagnose(
+    error: ValidationError,
+    path: tuple[Any, ...],
+    instance: Any,
+    document: Document,
+    catalogue: Catalogue,
+) -> Iterator[Diagnostic]:
+    keyword = error.validator
+    where = dotted(path)
+    value = error.instance
+    if path == ("loss", "name"):
+        value = document.data["loss"]["name"]  # as written, not lower-cased
+
+    def at(rule: Any, message: str, hint: str | None, *, key: bool = False) -> Diagnostic:
+        return rule.diagnostic(
+            message, span=document.span(path, key=key), hint=hint, pointer=document.pointer(path)
+        )
+
+    if keyword == "additionalProperties":
+        yield from _unknown_parameters(error, path, document, catalogue)
+    elif keyword == "type" and (not path or (len(path) == 1 and path[0] in SECTIONS)):
+        yield _not_a_mapping(path, value, document)
+    elif keyword == "type" and value is None:
+        yield at(NULL_PARAMETER, f"{where} is null; expected {describe(error.schema)}",
+                 _omit_hint(path, error.schema, catalogue), key=True)
+    elif keyword == "type":
+        yield at(WRONG_TYPE, *_wrong_type(where, value, error.schema, path, document))
+    elif keyword == "enum" and path == ("loss", "name"):
+        yield at(UNKNOWN_LOSS, *_unknown_loss(value, catalogue))
+    elif keyword == "enum":
+        suggestion = closest(value, map(str, error.validator_value)) if isinstance(value, str) else None
+        hint = f"did you mean {suggestion!r}?" if suggestion else _omit_hint(path, error.schema, catalogue)
+        yield at(INVALID_CHOICE, f"{where} is {show(value)}; expected {describe(error.schema)}", hint)
+    elif keyword in _RANGE_KEYWORDS:
+        expected = describe(error.schema)
+        if isinstance(value, float) and not math.isfinite(value):
+            expected = expected.replace("a number", "a finite number", 1)
+            hint = "write a finite number: .nan and .inf make the loss NaN or infinite"
+        else:
+            hint = f"use {expected}"
+        yield at(OUT_OF_RANGE, f"{where} is {show(value)}; expected {expected}", hint)
+    elif keyword == "minItems":
+        owner = find(_LENGTH_RULES.get(str(path[-1]), "")) if path else None
+        yield at(
+            owner or OUT_OF_RANGE,
+            f"{where} is an empty list; expected {describe(error.schema)}",
+            f"give {path[-1]} its entries, or remove it" if path else None,
+        )
+    else:
+        yield at(WRONG_TYPE, f"{where}: {error.message}", None)
+
+
+def _not_a_mapping(path: tuple[Any, ...], value: Any, document: Document) -> Diagnostic:
+    if not path:
+        return NOT_A_MAPPING.diagnostic(
+            f"the document is {kind(value)} ({show(value)}), not a mapping of sections",
+            span=document.span(()),
+            hint="a training config is a mapping: loss:, model:, dataset:, ...",
+            pointer="",
+        )
+    section = path[0]
+    shown = "has no value (null)" if value is None else f"is {kind(value)} ({show(value)})"
+    return NOT_A_MAPPING.diagnostic(
+        f"{section} {shown}; expected a mapping of keys",
+        span=document.span(path, key=True),
+        hint=(
+            "write loss as a mapping (loss:, then an indented name: cross_entropy), "
+            "or remove it for the defaults"
+            if section == "loss"
+            else f"write {section} as a mapping of indented keys, or remove it"
+        ),
+        pointer=document.pointer(path),
+    )
+
+
+def _wrong_type(
+    where: str, value: Any, subschema: dict[str, Any], path: tuple[Any, ...], document: Document
+) -> tuple[str, str | None]:
+    expected = describe(subschema)
+    wants_number = subschema.get("type") in ("number", "integer")
+    if isinstance(value, str) and wants_number and number_like(value) is not None:
+        number = number_like(value)
+        assert number is not None
+        node = document.node(path)
+        if node is not None and node.plain:
+            spelled = yaml_float(number)
+            if subschema.get("type") == "integer" and number.is_integer():
+                spelled = str(int(number))
+            return (
+                f"{where} is the string {value!r}, not a number: PyYAML (YAML 1.1) reads "
+                "exponent notation as a number only with a dot and a signed exponent",
+                f"write {spelled}"
+                + (f" or {_signed_exponent(value)}" if "e" in value.lower() else ""),
+            )
+        return (
+            f"{where} is the string {value!r} (quoted); expected {expected}",
+            "remove the quotes",
+        )
+    if subschema.get("type") == "boolean" and isinstance(value, str):
+        return (
+            f"{where} is the string {value!r}; expected {expected}",
+            f"write true or false without quotes: the trainer's bool({value!r}) is "
+            f"{bool(value)}",
+        )
+    if subschema.get("type") == "integer" and isinstance(value, float):
+        return (
+            f"{where} is {show(value)}; expected {expected}",
+            f"write a whole number: the trainer's int() would silently make it {int(value)}"
+            if math.isfinite(value)
+            else "write a whole number",
+        )
+    if subschema.get("type") == "array" and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return (f"{where} is {show(value)} ({kind(value)}); expected {expected}",
+                f"write a list: [{show(value)}]")
+    if "enum" in subschema:
+        example = subschema.get("default", subschema["enum"][0])
+        return (
+            f"{where} is {show(value)} ({kind(value)}); expected {expected}",
+            f"write one of the names as text: {path[-1]}: {example}",
+        )
+    return f"{where} is {show(value)} ({kind(value)}); expected {expected}", None
+
+
+def _signed_exponent(text: str) -> str:
+    mantissa, exponent = text.lower().split("e", 1)
+    if "." not in mantissa:
+        mantissa += ".0"
+    sign = "-" if exponent.startswith("-") else "+"
+    return f"{mantissa}e{sign}{exponent.lstrip('+-')}"
+
+
+def _unknown_loss(value: Any, catalogue: Catalogue) -> tuple[str, str | None]:
+    names = ", ".join(catalogue.losses)
+    if not isinstance(value, str):
+        return (
+            f"loss.name is {show(value)}; expected one of: {names}",
+            "write the loss name as a string: name: cross_entropy",
+        )
+    aliases = {loss.torch_class.rsplit(".", 1)[-1]: name for name, loss in catalogue.losses.items()}
+    suggestion = closest(value, catalogue.losses) or aliases.get(closest(value, aliases) or "")
+    message = f"unknown loss {show(value)}; expected one of: {names}"
+    return message, (f"did you mean {suggestion!r}?" if suggestion else "see `losscfg losses`")
+
+
+def _unknown_parameters(
+    error: ValidationError, path: tuple[Any, ...], document: Document, catalogue: Catalogue
+) -> Iterator[Diagnostic]:
+    section = error.instance
+    allowed = list(error.schema.get("properties", {}))
+    named = "name" in section
+    loss_name = str(section["name"]) if named else catalogue.default_loss
+    for key in section:
+        if key in allowed:
+            continue
+        key_path = (*path, key)
+        shown = key if isinstance(key, str) else document.pointer(key_path).rsplit("/", 1)[-1]
+        loss_words = f"loss {loss_name!r}" + ("" if named else " (the default: loss has no name)")
+        message = f"unknown parameter {shown!r} for {loss_words}: the trainer silently drops it"
+        takers = [name for name in catalogue.losses_taking(str(key)) if name != loss_name]
+        parameters = [p for p in allowed if p != "name"]
+        suggestion = closest(str(key), allowed) if isinstance(key, str) else None
+        if takers:
+            message = (
+                f"{shown!r} is a parameter of {_either(takers)}, not of {loss_words}: "
+                "the trainer silently drops it"
+            )
+            hint = f"remove {shown!r}, or switch to {_either(takers)} if that is the loss you want"
+            if suggestion:
+                hint += f" (or did you mean {suggestion!r}?)"
+        elif suggestion:
+            hint = f"did you mean {suggestion!r}?"
+        elif not parameters:
+            hint = f"remove {shown!r}: {loss_name} takes no parameters"
+        else:
+            hint = f"remove {shown!r}; {loss_name} takes: {', '.join(parameters)}"
+        if not isinstance(key, str):
+            hint += f" (YAML reads the key {shown} as {show(key)}: quote it if it is text)"
+        yield UNKNOWN_PARAMETER.diagnostic(
+            message, span=document.span(key_path, key=True), hint=hint,
+            pointer=document.pointer(key_path),
+        )
+
+
+def _either(names: list[str]) -> str:
+    quoted = [repr(name) for name in names]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+
+
+def _omit_hint(path: tuple[Any, ...], subschema: dict[str, Any], catalogue: Catalogue) -> str:
+    key = path[-1] if path else ""
+    if path == ("loss", "name"):
+        return f"omit name to get the default loss, {catalogue.default_loss}"
+    if "default" in subschema:
+        return f"omit {key} to get the default ({show(subschema['default'])})"
+    return f"omit {key} to go without it"

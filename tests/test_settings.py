@@ -1,0 +1,122 @@
+"""[tool.losscfg] settings (SPEC §10), select/ignore layers and their precedence."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from helpers import write
+
+from losscfg.cli import app
+from losscfg.registry import UnknownSelector
+from losscfg.selection import ALWAYS_ON, Selection
+from losscfg.settings import SettingsError, discover, from_file
+
+BAD = """
+dataset:
+  name: faces
+loss:
+  name: nll
+  weight: [1.0, 2.0, 3.0]
+  ignore_index: 0
+"""
+
+
+def test_selection_layers() -> None:
+    everything = Selection.everything().enabled
+    assert Selection.from_layers([]).enabled == everything
+    only_lc2 = Selection.from_layers([(["LC2"], [])]).enabled
+    assert only_lc2 == {c for c in everything if c.startswith("LC2")} | ALWAYS_ON
+    later = Selection.from_layers([(None, ["LC205"]), (["weight-length", "LC205"], [])]).enabled
+    assert later == {"LC201", "LC205"} | ALWAYS_ON
+    assert "LC001" in Selection.from_layers([(None, ["ALL"])]).enabled
+    with pytest.raises(UnknownSelector):
+        Selection.from_layers([(["LC999"], [])])
+
+
+def test_discover_searches_up_from_the_working_directory(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.losscfg]\nignore = ["LC211"]\nstrict = true\nnum-classes = 3\n'
+        "datasets = { faces = 7 }\n",
+        encoding="utf-8",
+    )
+    inner = tmp_path / "a" / "b"
+    inner.mkdir(parents=True)
+    settings = discover(inner)
+    assert settings.source == tmp_path / "pyproject.toml"
+    assert (settings.ignore, settings.strict, settings.num_classes) == (("LC211",), True, 3)
+    assert settings.datasets == {"faces": 7}
+
+
+def test_pyproject_without_the_table_is_skipped(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n', encoding="utf-8")
+    assert discover(tmp_path).source is None
+
+
+@pytest.mark.parametrize(
+    ("table", "words"),
+    [
+        ("selct = []", "unknown setting selct"),
+        ("strict = 1", "strict must be true or false"),
+        ("num-classes = 0", "num-classes must be an integer >= 1"),
+        ('datasets = { faces = "7" }', "datasets must be a table"),
+        ("ignore = 3", "ignore must be a list"),
+    ],
+)
+def test_bad_settings(tmp_path: Path, table: str, words: str) -> None:
+    path = tmp_path / "pyproject.toml"
+    path.write_text(f"[tool.losscfg]\n{table}\n", encoding="utf-8")
+    with pytest.raises(SettingsError, match=words):
+        discover(tmp_path)
+
+
+def test_config_file_with_top_level_keys(tmp_path: Path) -> None:
+    path = tmp_path / "losscfg.toml"
+    path.write_text('select = ["LC2"]\n', encoding="utf-8")
+    assert from_file(path).select == ("LC2",)
+
+
+def test_settings_apply_and_the_command_line_wins(cli, in_tmp: Path) -> None:  # type: ignore[no-untyped-def]
+    config = write(in_tmp, "c.yaml", BAD)
+    (in_tmp / "pyproject.toml").write_text(
+        '[tool.losscfg]\nnum-classes = 3\nignore = ["LC211"]\nstrict = true\n', encoding="utf-8"
+    )
+    result = cli.invoke(app, ["check", str(config)])
+    assert "LC211" not in result.stdout
+    assert "classes are 0..2, num-classes = 3 in " in result.stdout and "LC205" in result.stdout
+    assert result.exit_code == 1  # strict: the LC205 warning fails
+    result = cli.invoke(app, ["check", "--num-classes", "2", str(config)])
+    assert "LC201" in result.stdout and "(--num-classes 2)" in result.stdout
+    result = cli.invoke(app, ["check", "-v", "--select", "LC211", str(config)])
+    assert "LC211" in result.stdout and "LC205" not in result.stdout
+
+
+def test_strict_setting_can_be_turned_off_on_the_command_line(cli, in_tmp: Path) -> None:  # type: ignore[no-untyped-def]
+    config = write(in_tmp, "c.yaml", "loss:\n  name: Cross_Entropy\n")
+    (in_tmp / "pyproject.toml").write_text("[tool.losscfg]\nstrict = true\n", encoding="utf-8")
+    assert cli.invoke(app, ["check", str(config)]).exit_code == 1
+    assert cli.invoke(app, ["check", "--no-strict", str(config)]).exit_code == 0
+
+
+def test_unknown_setting_is_a_usage_error(cli, in_tmp: Path) -> None:  # type: ignore[no-untyped-def]
+    config = write(in_tmp, "c.yaml", "loss:\n  name: nll\n")
+    (in_tmp / "pyproject.toml").write_text("[tool.losscfg]\nfoo = 1\n", encoding="utf-8")
+    result = cli.invoke(app, ["check", str(config)])
+    assert result.exit_code == 2 and "unknown setting foo" in result.stderr
+
+
+def test_unknown_code_in_settings_is_a_usage_error(cli, in_tmp: Path) -> None:  # type: ignore[no-untyped-def]
+    config = write(in_tmp, "c.yaml", "loss:\n  name: nll\n")
+    (in_tmp / "pyproject.toml").write_text('[tool.losscfg]\nignore = ["LC777"]\n', encoding="utf-8")
+    result = cli.invoke(app, ["check", str(config)])
+    assert result.exit_code == 2 and "'LC777'" in result.stderr and "pyproject.toml" in result.stderr
+
+
+def test_config_option(cli, in_tmp: Path) -> None:  # type: ignore[no-untyped-def]
+    config = write(in_tmp, "c.yaml", BAD)
+    settings = in_tmp / "other.toml"
+    settings.write_text("[tool.losscfg]\nnum-classes = 3\n", encoding="utf-8")
+    result = cli.invoke(app, ["check", "--config", str(settings), str(config)])
+    assert "num-classes = 3 in " in result.stdout
+    result = cli.invoke(app, ["check", "--config", str(in_tmp / "missing.toml"), str(config)])
+    assert result.exit_code == 2 and "cannot read" in result.stderr

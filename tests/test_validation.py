@@ -1,0 +1,394 @@
+"""Schema rules LC003, LC101-LC107, LC901: what triggers them, where, in which words."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import check, codes, only, position
+
+# (config, code, (line, column, end_line, end_column), words in the message, words in the hint)
+TRIGGERS = [
+    pytest.param(
+        """
+        loss:
+          name: focal
+        """,
+        "LC101", (2, 9, 2, 14), ["unknown loss 'focal'", "cross_entropy, nll"], ["losscfg losses"],
+        id="LC101-unknown",
+    ),
+    pytest.param(
+        """
+        loss:
+          name: crossentropy
+        """,
+        "LC101", (2, 9, 2, 21), ["'crossentropy'"], ["did you mean 'cross_entropy'?"],
+        id="LC101-closest",
+    ),
+    pytest.param(
+        """
+        loss:
+          name: BCEWithLogitsLoss
+        """,
+        "LC101", (2, 9, 2, 26), ["'BCEWithLogitsLoss'"], ["'bce_with_logits'"],
+        id="LC101-torch-class-name",
+    ),
+    pytest.param(
+        """
+        loss:
+          name: cross_entropy
+          label_smothing: 0.1
+        """,
+        "LC102", (3, 3, 3, 17), ["'label_smothing'", "'cross_entropy'", "silently drops"],
+        ["did you mean 'label_smoothing'?"],
+        id="LC102-misspelt",
+    ),
+    pytest.param(
+        """
+        loss:
+          name: cross_entropy
+          pos_weight: [2.0]
+        """,
+        "LC102", (3, 3, 3, 13), ["'pos_weight' is a parameter of 'bce_with_logits'"],
+        ["switch to 'bce_with_logits'"],
+        id="LC102-other-loss",
+    ),
+    pytest.param(
+        """
+        loss:
+          name: mse
+          reduction: sum
+        """,
+        "LC102", (3, 3, 3, 12), ["'reduction' is a parameter of 'kl_div'", "'mse'"], ["remove"],
+        id="LC102-reduction",
+    ),
+    pytest.param(
+        """
+        loss:
+          name: sqr_hinge
+          margin: 1.0
+        """,
+        "LC102", (3, 3, 3, 9), ["'margin'"], ["sqr_hinge takes no parameters"],
+        id="LC102-no-parameters",
+    ),
+    pytest.param(
+        """
+        loss:
+          label_smoothing: 0.1
+          beta: 1.0
+        """,
+        "LC102", (3, 3, 3, 7), ["'beta' is a parameter of 'smooth_l1'", "the default"], [],
+        id="LC102-default-loss",
+    ),
+    pytest.param(
+        """
+        loss:
+          name: cross_entropy
+          label_smoothing: 1e-1
+        """,
+        "LC103", (3, 20, 3, 24), ["the string '1e-1'", "PyYAML"], ["0.1", "1.0e-1"],
+        id="LC103-exponent",
+    ),
+    pytest.param(
+        """
+        loss:
+          name: cross_entropy
+          weight: [1.0, 5e-1]
+        """,
+        "LC103", (3, 17, 3, 21), ["loss.weight[1]", "'5e-1'"], ["0.5"],
+        id="LC103-exponent-in-list",
+    ),
+    pytest.param(
+        """
+        loss:
+          name: cross_entropy
+          label_smoothing: "0.1"
+        """,
+        "LC103", (3, 20, 3, 25), ["the string '0.1' (quoted)"], ["remove the quotes"],
+        id="LC103-quoted-number",
+    ),
+    pytest.param(
+        """
+        loss:
+          name: kl_div
+          log_target: "false"
+        """,
+        "LC103", (3, 15, 3, 22), ["loss.log_target", "boolean"], ["bool('false') is True"],
+        id="LC103-quoted-boolean",
+    ),
+    pytest.param(
+        """
+        loss:
+          name: nll
+          ignore_index: 3.7
+        """,
+        "LC103", (3, 17, 3, 20), ["3.7", "an integer"], ["make it 3"],
+        id="LC103-float-index",
+    ),
+    pytest.param(
+        """
+        loss:
+          name: bce_with_logits
+          pos_weight: 2.0
+        """,
+        "LC103", (3, 15, 3, 18), ["loss.pos_weight is 2.0", "a list of numbers > 0"], ["[2.0]"],
+        id="LC103-scalar-for-list",
+    ),
+    pytest.param(
+        """
+        loss:
+          name: 5
+        """,
+        "LC103", (2, 9, 2, 10), ["loss.name is 5", "one of"], ["as text", "name: cross_entropy"],
+        id="LC103-name-not-string",
+    ),
+    pytest.param(
+        """
+        amp:
+          enabled: "true"
+        """,
+        "LC103", (2, 12, 2, 18), ["amp.enabled"], ["without quotes"],
+        id="LC103-amp-enabled-string",
+    ),
+    pytest.param(
+        """
+        loss:
+          name: cross_entropy
+          label_smoothing: 1.5
+        """,
+        "LC104", (3, 20, 3, 23), ["1.5", "a number in [0, 1]"], ["[0, 1]"],
+        id="LC104-label-smoothing",
+    ),
+    pytest.param(
+        """
+        loss:
+          name: cross_entropy
+          label_smoothing: -0.1
+        """,
+        "LC104", (3, 20, 3, 24), ["-0.1"], [],
+        id="LC104-negative-smoothing",
+    ),
+    pytest.param(
+        """
+        loss:
+          name: smooth_l1
+          beta: -1.0
+        """,
+        "LC104", (3, 9, 3, 13), ["loss.beta is -1.0", ">= 0"], [],
+        id="LC104-beta",
+    ),
+    pytest.param(
+        """
+        loss:
+          name: nll
+          weight: [1.0, -2.0]
+        """,
+        "LC104", (3, 17, 3, 21), ["loss.weight[1] is -2.0"], [],
+        id="LC104-negative-weight",
+    ),
+    pytest.param(
+        """
+        loss:
+          name: nll
+          weight: [1.0, .nan]
+        """,
+        "LC104", (3, 17, 3, 21), ["loss.weight[1] is .nan", "finite"], ["finite"],
+        id="LC104-nan-weight",
+    ),
+    pytest.param(
+        """
+        loss:
+          name: smooth_l1
+          beta: .inf
+        """,
+        "LC104", (3, 9, 3, 13), [".inf", "finite"], [],
+        id="LC104-infinite-beta",
+    ),
+    pytest.param(
+        """
+        loss:
+          name: bce_with_logits
+          pos_weight: [0.0]
+        """,
+        "LC104", (3, 16, 3, 19), ["loss.pos_weight[0] is 0.0", "> 0"], [],
+        id="LC104-zero-pos-weight",
+    ),
+    pytest.param(
+        """
+        model:
+          num_classes: 0
+        """,
+        "LC104", (2, 16, 2, 17), ["model.num_classes is 0", "an integer >= 1"], [],
+        id="LC104-num-classes",
+    ),
+    pytest.param(
+        """
+        loss:
+          name: kl_div
+          reduction: avg
+        """,
+        "LC105", (3, 14, 3, 17), ["'avg'", "batchmean, sum, mean, none"], ["batchmean"],
+        id="LC105-reduction",
+    ),
+    pytest.param(
+        """
+        loss:
+          name: kl_div
+          reduction: batchmaen
+        """,
+        "LC105", (3, 14, 3, 23), ["'batchmaen'"], ["did you mean 'batchmean'?"],
+        id="LC105-closest",
+    ),
+    pytest.param(
+        """
+        loss:
+          name: cross_entropy
+          ignore_index: null
+        """,
+        "LC106", (3, 3, 3, 15), ["loss.ignore_index is null"], ["omit ignore_index", "-100"],
+        id="LC106-ignore-index",
+    ),
+    pytest.param(
+        """
+        loss:
+          name: cross_entropy
+          label_smoothing:
+        """,
+        "LC106", (3, 3, 3, 18), ["loss.label_smoothing is null"], ["default (0.0)"],
+        id="LC106-empty-value",
+    ),
+    pytest.param(
+        """
+        loss:
+          name: ~
+        """,
+        "LC106", (2, 3, 2, 7), ["loss.name is null"], ["cross_entropy"],
+        id="LC106-name",
+    ),
+    pytest.param(
+        """
+        loss:
+          name: Cross_Entropy
+        """,
+        "LC107", (2, 9, 2, 22), ["'Cross_Entropy'", "lower-cases"], ["name: cross_entropy"],
+        id="LC107",
+    ),
+    pytest.param(
+        """
+        loss:
+        model:
+          name: resnet20
+        """,
+        "LC003", (1, 1, 1, 5), ["loss has no value"], ["mapping"],
+        id="LC003-empty-loss",
+    ),
+    pytest.param(
+        """
+        loss: cross_entropy
+        """,
+        "LC003", (1, 1, 1, 5), ["loss is a string ('cross_entropy')"], ["name: cross_entropy"],
+        id="LC003-loss-string",
+    ),
+    pytest.param(
+        """
+        amp: [true]
+        """,
+        "LC003", (1, 1, 1, 4), ["amp is a list"], ["amp"],
+        id="LC003-amp-list",
+    ),
+    pytest.param(
+        """
+        - loss
+        - model
+        """,
+        "LC003", (1, 1, 3, 1), ["the document is a list"], ["mapping"],
+        id="LC003-document-list",
+    ),
+    pytest.param(
+        """
+        just a string
+        """,
+        "LC003", (1, 1, 1, 14), ["the document is a string"], [],
+        id="LC003-document-scalar",
+    ),
+]
+
+
+@pytest.mark.parametrize(("config", "code", "where", "message", "hint"), TRIGGERS)
+def test_rule_triggers(
+    config: str, code: str, where: tuple[int, int, int, int], message: list[str], hint: list[str]
+) -> None:
+    d = only(config, code)
+    assert position(d) == where
+    for words in message:
+        assert words in d.message
+    for words in hint:
+        assert d.hint and words in d.hint
+    assert d.pointer is not None
+
+
+NEAR_MISSES = [
+    pytest.param("loss:\n  name: cross_entropy\n  label_smoothing: 0.1\n", id="smoothing-0.1"),
+    pytest.param("loss:\n  name: cross_entropy\n  label_smoothing: 1.0e-1\n", id="signed-exp"),
+    pytest.param("loss:\n  name: cross_entropy\n  label_smoothing: 0\n", id="smoothing-int-0"),
+    pytest.param("loss:\n  name: nll\n  ignore_index: -100\n", id="ignore-default"),
+    pytest.param("loss:\n  name: nll\n  ignore_index: 2.0\n", id="ignore-whole-float"),
+    pytest.param("loss:\n  name: kl_div\n  log_target: yes\n", id="log-target-yes-is-bool"),
+    pytest.param("loss:\n  name: kl_div\n  reduction: batchmean\n", id="batchmean"),
+    pytest.param("loss:\n  name: smooth_l1\n  beta: 2\n", id="beta-int"),
+    pytest.param("loss:\n  name: bce_with_logits\n  pos_weight: [2, 3]\n", id="pos-weight-ints"),
+    pytest.param("loss:\n  name: sqr_hinge\n", id="sqr-hinge"),
+    pytest.param("loss:\n  name: mse\nmodel:\n  name: x\n  anything: [1]\n", id="model-extra"),
+    pytest.param("dataset:\n  name: cifar10\n  download: true\nseed: {x: 1}\n", id="others"),
+    pytest.param("model:\n  num_classes: 10\namp:\n  enabled: false\n", id="sections"),
+    pytest.param("loss:\n  name: 'nll'\n", id="quoted-name"),
+]
+
+
+@pytest.mark.parametrize("config", NEAR_MISSES)
+def test_near_misses_stay_silent(config: str) -> None:
+    found = [d for d in check(config) if d.code.startswith(("LC0", "LC1"))]
+    assert found == []
+
+
+def test_one_diagnostic_per_problem() -> None:
+    found = check("loss:\n  name: 5\n")
+    assert [d.code for d in found] == ["LC103"]
+    found = check("loss:\n  name: cross_entropy\n  label_smoothing: .nan\n")
+    assert [d.code for d in found] == ["LC104"]
+
+
+def test_a_wrong_type_is_not_reported_again_inside() -> None:
+    assert codes("loss:\n  name: nll\n  weight: 'ab'\n") == ["LC211", "LC103"]
+
+
+def test_unknown_loss_skips_parameter_checks() -> None:
+    assert codes("loss:\n  name: focal\n  gamma: 2.0\n") == ["LC101"]
+
+
+def test_every_unknown_key_is_reported() -> None:
+    found = [d for d in check("loss:\n  name: l1\n  a: 1\n  b: 2\n") if d.code == "LC102"]
+    assert [d.pointer for d in found] == ["/loss/a", "/loss/b"]
+
+
+def test_boolean_key_is_explained() -> None:
+    d = only("loss:\n  name: nll\n  on: 1\n", "LC102")
+    assert d.pointer == "/loss/on" and "'on'" in d.message
+    assert d.hint and "true" in d.hint and "quote" in d.hint
+
+
+@pytest.mark.parametrize(
+    ("config", "message", "where"),
+    [
+        ("model:\n  name: resnet20\n", "no loss section: the trainer uses cross_entropy", None),
+        ("loss:\n  label_smoothing: 0.1\n", "loss has no name", (1, 1, 1, 5)),
+        ("", "no loss section", None),
+    ],
+)
+def test_default_loss_info(config: str, message: str, where: tuple[int, ...] | None) -> None:
+    d = only(config, "LC901")
+    assert d.severity == "info" and message in d.message
+    assert (position(d) if where else d.line) == (where or None)
+
+
+def test_default_loss_is_silent_with_a_name() -> None:
+    assert "LC901" not in codes("loss:\n  name: cross_entropy\n")
+    assert "LC901" not in codes("- a list\n")
