@@ -1,0 +1,102 @@
+"""`build_loss`: the torch module the trainer builds from a `loss` section (SPEC §1, §9).
+
+Names, parameters, types and defaults come from the JSON Schema; the conversions are the
+trainer's (`float(label_smoothing)`, `int(ignore_index)`, `torch.tensor(weight)`, ...), except
+that weights become float32 tensors on the device, as they must for the loss to run.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+from collections.abc import Mapping
+from typing import Any
+
+import torch
+from torch import nn
+
+from losscfg.schema import Loss, Parameter, catalogue
+
+
+def build_loss(
+    loss_section: Mapping[str, Any] | None,
+    *,
+    num_classes: int | None = None,
+    device: str | torch.device = "cpu",
+) -> nn.Module:
+    """The loss module of a config's `loss` section (None or {} gives cross_entropy).
+
+    `num_classes`, when given, is checked against the length of `weight` and `pos_weight`,
+    so that a mismatch fails here rather than on the first batch.
+    """
+    section = dict(loss_section or {})
+    known = catalogue()
+    written = section.pop("name", known.default_loss)
+    name = known.canonical_name(written)
+    if name is None:
+        raise ValueError(f"Unknown loss function: {written}. Available: {list(known.losses)}")
+    spec = known.losses[name]
+    unknown = sorted(set(section) - set(spec.parameters), key=str)
+    if unknown:
+        takes = ", ".join(spec.parameters) or "no parameters"
+        raise TypeError(f"{name} does not take {', '.join(map(str, unknown))} (it takes: {takes})")
+    loss_class = _class(spec)
+    kwargs = {key: _convert(spec.parameters[key], value, device) for key, value in section.items()}
+    kwargs.update(_framework_defaults(spec, loss_class, kwargs))
+    if num_classes is not None:
+        _check_lengths(kwargs, num_classes)
+    module: nn.Module = loss_class(**kwargs)
+    return module.to(device)
+
+
+def _class(spec: Loss) -> type[nn.Module]:
+    module_name, _, class_name = spec.torch_class.rpartition(".")
+    loss_class: type[nn.Module] = getattr(importlib.import_module(module_name), class_name)
+    return loss_class
+
+
+def _convert(parameter: Parameter, value: Any, device: str | torch.device) -> Any:
+    kind = parameter.schema.get("type")
+    if value is None:
+        raise TypeError(f"{parameter.name} is None: omit it to get the default")
+    if kind == "array":
+        return torch.tensor(value, dtype=torch.float32, device=device)
+    if kind == "number":
+        return float(value)
+    if kind == "integer":
+        return int(value)
+    if kind == "boolean":
+        if not isinstance(value, bool):
+            raise TypeError(f"{parameter.name} must be true or false, not {value!r}")
+        return value
+    return value
+
+
+def _framework_defaults(
+    spec: Loss, loss_class: type[nn.Module], given: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Schema defaults that differ from torch's own (kl_div's reduction is batchmean)."""
+    torch_defaults = {
+        name: p.default
+        for name, p in inspect.signature(loss_class.__init__).parameters.items()
+        if p.default is not inspect.Parameter.empty
+    }
+    return {
+        name: parameter.default
+        for name, parameter in spec.parameters.items()
+        if name not in given
+        and parameter.has_default
+        and name in torch_defaults
+        and torch_defaults[name] != parameter.default
+    }
+
+
+def _check_lengths(kwargs: Mapping[str, Any], num_classes: int) -> None:
+    weight = kwargs.get("weight")
+    if weight is not None and weight.numel() != num_classes:
+        raise ValueError(f"weight has {weight.numel()} entries but there are {num_classes} classes")
+    pos_weight = kwargs.get("pos_weight")
+    if pos_weight is not None and pos_weight.numel() not in (1, num_classes):
+        raise ValueError(
+            f"pos_weight has {pos_weight.numel()} entries; expected 1 or {num_classes}"
+        )

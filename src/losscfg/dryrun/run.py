@@ -1,0 +1,236 @@
+"""Run one config's loss forward and backward on random tensors, as the trainer would (SPEC §8)."""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import statistics
+import time
+import warnings
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import torch
+from torch import Tensor, nn
+
+from losscfg.dryrun.build import build_loss
+
+FEATURES = 16  # width of the random features fed to the nn.Linear that makes the logits
+DEFAULT_CLASSES = 10  # when the config gives no class count
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    device: torch.device
+    batch_size: int = 8
+    steps: int = 3
+    amp: str = "auto"  # auto (as the config says), on, off
+    seed: int = 0
+
+
+@dataclass
+class RunResult:
+    """What one dry-run measured; `failure` is (code, stage, message) when it did not pass."""
+
+    loss_name: str
+    device: str
+    num_classes: int
+    amp_dtype: str | None = None
+    loss_value: float | None = None
+    loss_dtype: str | None = None
+    grad_norm: float | None = None
+    forward_ms: float | None = None
+    backward_ms: float | None = None
+    peak_memory_bytes: int | None = None
+    failure: tuple[str, str] | None = None  # (code, message)
+    torch_warnings: list[str] = field(default_factory=list)
+
+
+class _Failed(Exception):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code, self.message = code, message
+
+
+def dry_run(
+    loss_section: Mapping[str, Any] | None,
+    settings: RunSettings,
+    *,
+    loss_name: str,
+    num_classes: int | None,
+    amp_enabled: bool,
+) -> RunResult:
+    """Build the loss and run `settings.steps` forward and backward passes."""
+    device = settings.device
+    classes = num_classes or DEFAULT_CLASSES
+    amp_dtype = _amp_dtype(device, settings.amp, amp_enabled)
+    result = RunResult(loss_name, str(device), classes, str(amp_dtype).removeprefix("torch.") if amp_dtype else None)
+    torch.manual_seed(settings.seed)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            _measure(result, loss_section, settings, classes, amp_dtype)
+        except _Failed as failed:
+            result.failure = (failed.code, failed.message)
+    seen = dict.fromkeys(str(w.message).replace("\n", " ") for w in caught)
+    result.torch_warnings = list(seen)
+    return result
+
+
+def _measure(
+    result: RunResult,
+    loss_section: Mapping[str, Any] | None,
+    settings: RunSettings,
+    classes: int,
+    amp_dtype: torch.dtype | None,
+) -> None:
+    device = settings.device
+    criterion = _stage("building the loss", lambda: build_loss(loss_section, device=device))
+    model = nn.Linear(FEATURES, classes).to(device)
+    features = torch.randn(settings.batch_size, FEATURES, device=device)
+    targets = _targets(result.loss_name, loss_section or {}, settings.batch_size, classes, device)
+    scaler = (
+        torch.amp.GradScaler("cuda") if amp_dtype is not None and device.type == "cuda" else None
+    )
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.0)
+    if device.type == "cuda":
+        torch.cuda.reset_peak_memory_stats(device)
+    forward_times: list[float] = []
+    backward_times: list[float] = []
+    overflowed = 0
+    for step in range(1, settings.steps + 1):
+        optimizer.zero_grad(set_to_none=True)
+        with _timer(device, forward_times):
+            loss = _stage(
+                "forward",
+                lambda: _forward(model, criterion, features, targets, result.loss_name, amp_dtype),
+            )
+        _check_finite(loss.detach(), f"the loss at step {step}")
+        with _timer(device, backward_times):
+            _stage("backward", lambda: (scaler.scale(loss) if scaler else loss).backward())
+        if scaler is not None:
+            scaler.unscale_(optimizer)
+            if not _grads_finite(model):
+                # GradScaler skips such a step and lowers its scale, as in training
+                overflowed += 1
+                scaler.update()
+                continue
+            scaler.update()
+        for name, parameter in model.named_parameters():
+            assert parameter.grad is not None
+            _check_finite(parameter.grad, f"the gradient of the logits layer's {name} at step {step}")
+    if overflowed == settings.steps:
+        raise _Failed(
+            "LC502",
+            f"the gradient overflowed float16 at every step ({settings.steps}), even as "
+            "GradScaler lowered its scale",
+        )
+    result.loss_value = float(loss.detach().float())
+    result.loss_dtype = str(loss.dtype).removeprefix("torch.")
+    grads = [p.grad.detach().float().flatten() for p in model.parameters() if p.grad is not None]
+    result.grad_norm = float(torch.linalg.vector_norm(torch.cat(grads)))
+    result.forward_ms = statistics.median(forward_times) * 1000
+    result.backward_ms = statistics.median(backward_times) * 1000
+    if device.type == "cuda":
+        result.peak_memory_bytes = int(torch.cuda.max_memory_allocated(device))
+
+
+def _grads_finite(model: nn.Module) -> bool:
+    return all(
+        bool(torch.isfinite(p.grad).all()) for p in model.parameters() if p.grad is not None
+    )
+
+
+def _stage(stage: str, work: Callable[[], Any]) -> Any:
+    try:
+        return work()
+    except Exception as problem:  # noqa: BLE001 - torch's error is the diagnostic
+        words = " ".join(str(problem).split())
+        raise _Failed("LC501", f"{stage} failed: {type(problem).__name__}: {words}") from None
+
+
+def _forward(
+    model: nn.Module,
+    criterion: nn.Module,
+    features: Tensor,
+    targets: Tensor,
+    loss_name: str,
+    amp_dtype: torch.dtype | None,
+) -> Tensor:
+    device = features.device
+    autocast = (
+        torch.autocast(device.type, dtype=amp_dtype)
+        if amp_dtype is not None
+        else contextlib.nullcontext()
+    )
+    with autocast:
+        logits = model(features)
+        loss: Tensor = criterion(_loss_input(loss_name, logits), targets)
+    if loss.dim() != 0:
+        raise RuntimeError(
+            f"the loss has shape {tuple(loss.shape)}, not a scalar: backward() needs a scalar "
+            "(grad can be implicitly created only for scalar outputs)"
+        )
+    return loss
+
+
+def _loss_input(loss_name: str, logits: Tensor) -> Tensor:
+    """What the loss takes, made from the logits as a model would end."""
+    if loss_name in ("nll", "kl_div"):
+        return torch.log_softmax(logits, dim=1)
+    if loss_name == "bce":
+        return torch.sigmoid(logits)
+    return logits
+
+
+def _targets(
+    loss_name: str, section: Mapping[str, Any], batch: int, classes: int, device: torch.device
+) -> Tensor:
+    """Targets natural to the loss (SPEC §8)."""
+    if loss_name in ("cross_entropy", "nll", "sqr_hinge"):
+        labels = torch.randint(0, classes, (batch,), device=device)
+        ignore_index = section.get("ignore_index")
+        if isinstance(ignore_index, int) and not isinstance(ignore_index, bool):
+            labels[::4] = ignore_index
+        return labels
+    if loss_name == "bce":
+        return torch.rand(batch, classes, device=device)
+    if loss_name == "bce_with_logits":
+        return torch.randint(0, 2, (batch, classes), device=device).float()
+    if loss_name == "kl_div":
+        distribution = torch.randn(batch, classes, device=device)
+        if section.get("log_target") is True:
+            return torch.log_softmax(distribution, dim=1)
+        return torch.softmax(distribution, dim=1)
+    return torch.randn(batch, classes, device=device)  # mse, l1, smooth_l1
+
+
+def _amp_dtype(device: torch.device, mode: str, enabled_in_config: bool) -> torch.dtype | None:
+    if mode == "off" or (mode == "auto" and not enabled_in_config):
+        return None
+    return torch.bfloat16 if device.type == "cpu" else torch.float16
+
+
+def _check_finite(tensor: Tensor, what: str) -> None:
+    if not bool(torch.isfinite(tensor).all()):
+        values = tensor.detach().float().flatten()
+        bad = values[~torch.isfinite(values)][0].item()
+        shown = "NaN" if math.isnan(bad) else "infinite"
+        raise _Failed("LC502", f"{what} is {shown}")
+
+
+@contextlib.contextmanager
+def _timer(device: torch.device, times: list[float]) -> Iterator[None]:
+    _synchronize(device)
+    start = time.perf_counter()
+    yield
+    _synchronize(device)
+    times.append(time.perf_counter() - start)
+
+
+def _synchronize(device: torch.device) -> None:
+    if device.type == "cuda":
+        torch.cuda.synchronize(device)
+    elif device.type == "mps":
+        torch.mps.synchronize()

@@ -1,0 +1,169 @@
+"""losscfg dry-run and check --dry-run on the CPU: every loss, AMP, the report, the failures."""
+
+from __future__ import annotations
+
+import builtins
+import json
+from pathlib import Path
+
+import pytest
+from helpers import write
+
+pytest.importorskip("torch")
+
+from losscfg.catalogue_table import catalogue  # noqa: E402
+from losscfg.cli import app  # noqa: E402
+
+LOSSES = list(catalogue().losses)
+
+
+def dry_run_json(cli, *args: str) -> tuple[int, dict]:  # type: ignore[no-untyped-def, type-arg]
+    result = cli.invoke(app, ["dry-run", "--format", "json", *args])
+    return result.exit_code, json.loads(result.stdout)
+
+
+@pytest.mark.parametrize("amp", ["off", "on"])
+@pytest.mark.parametrize("loss", LOSSES)
+def test_every_loss_runs_on_the_cpu(cli, in_tmp: Path, loss: str, amp: str) -> None:  # type: ignore[no-untyped-def]
+    config = write(in_tmp, "c.yaml", f"model:\n  num_classes: 4\nloss:\n  name: {loss}\n")
+    code, report = dry_run_json(cli, "--amp", amp, "--steps", "2", str(config))
+    run = report["runs"][0]
+    assert code == 0 and run["status"] == "passed", run
+    assert run["loss"] == loss and run["num_classes"] == 4 and run["device"] == "cpu"
+    assert run["amp_dtype"] == ("bfloat16" if amp == "on" else None)
+    assert run["loss_dtype"] == "float32"
+    assert isinstance(run["loss_value"], float) and run["grad_norm"] > 0
+    assert run["forward_ms"] > 0 and run["backward_ms"] > 0
+    assert run["peak_memory_bytes"] is None  # measured on CUDA only
+
+
+def test_amp_auto_follows_the_config(cli, in_tmp: Path) -> None:  # type: ignore[no-untyped-def]
+    on = write(in_tmp, "on.yaml", "loss:\n  name: cross_entropy\namp:\n  enabled: true\n")
+    off = write(in_tmp, "off.yaml", "loss:\n  name: cross_entropy\n")
+    _, report = dry_run_json(cli, str(on), str(off))
+    assert [r["amp_dtype"] for r in report["runs"]] == ["bfloat16", None]
+
+
+def test_parameters_reach_the_loss(cli, in_tmp: Path) -> None:  # type: ignore[no-untyped-def]
+    text = "model:\n  num_classes: 3\nloss:\n  name: cross_entropy\n  weight: [1.0, 2.0, 0.5]\n"
+    config = write(in_tmp, "c.yaml", text + "  ignore_index: 255\n  label_smoothing: 0.1\n")
+    code, report = dry_run_json(cli, str(config))
+    assert code == 0 and report["runs"][0]["status"] == "passed"
+
+
+def test_a_config_with_errors_is_not_run(cli, in_tmp: Path) -> None:  # type: ignore[no-untyped-def]
+    config = write(in_tmp, "c.yaml", "loss:\n  name: focal\n")
+    code, report = dry_run_json(cli, str(config))
+    run = report["runs"][0]
+    assert code == 1 and run["status"] == "not run" and run["loss_value"] is None
+    assert [d["code"] for d in run["diagnostics"]] == ["LC101"]
+    text = cli.invoke(app, ["dry-run", str(config)]).stdout
+    assert "not run: 1 error in the static check" in text
+
+
+def test_torch_error_is_lc501_with_torchs_words(cli, in_tmp: Path) -> None:  # type: ignore[no-untyped-def]
+    text = "model:\n  num_classes: 5\nloss:\n  name: cross_entropy\n  weight: [1.0, 2.0]\n"
+    config = write(in_tmp, "c.yaml", text)
+    code, report = dry_run_json(cli, "--ignore", "LC201", str(config))
+    run = report["runs"][0]
+    assert code == 1 and run["status"] == "failed"
+    [diagnostic] = run["diagnostics"]
+    assert diagnostic["code"] == "LC501" and diagnostic["line"] == 4
+    assert "forward failed: RuntimeError: weight tensor should be defined either for all 5 classes" in diagnostic["message"]
+
+
+def test_non_scalar_loss_is_lc501(cli, in_tmp: Path) -> None:  # type: ignore[no-untyped-def]
+    config = write(in_tmp, "c.yaml", "loss:\n  name: kl_div\n  reduction: none\n")
+    code, report = dry_run_json(cli, "--ignore", "LC402", str(config))
+    assert code == 1
+    assert "scalar" in report["runs"][0]["diagnostics"][0]["message"]
+
+
+def test_nan_loss_is_lc502(cli, in_tmp: Path) -> None:  # type: ignore[no-untyped-def]
+    text = "model:\n  num_classes: 2\nloss:\n  name: cross_entropy\n  weight: [0.0, 0.0]\n"
+    config = write(in_tmp, "c.yaml", text)
+    code, report = dry_run_json(cli, "--ignore", "LC206", str(config))
+    [diagnostic] = report["runs"][0]["diagnostics"]
+    assert code == 1 and diagnostic["code"] == "LC502"
+    assert diagnostic["message"] == "the loss at step 1 is NaN"
+
+
+def test_torch_warnings_are_reported(cli, in_tmp: Path) -> None:  # type: ignore[no-untyped-def]
+    config = write(in_tmp, "c.yaml", "loss:\n  name: kl_div\n  reduction: mean\n")
+    _, report = dry_run_json(cli, str(config))
+    assert any("batchmean" in w for w in report["runs"][0]["torch_warnings"])
+
+
+def test_text_report_is_a_table(cli, in_tmp: Path) -> None:  # type: ignore[no-untyped-def]
+    write(in_tmp, "configs/a.yaml", "loss:\n  name: sqr_hinge\n")
+    write(in_tmp, "configs/b.yaml", "loss:\n  name: focal\n")
+    result = cli.invoke(app, ["dry-run", "configs"])
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("losscfg dry-run on cpu (torch ")
+    assert lines[1] == "configs in configs/"
+    header = lines[3].split()
+    assert header[:4] == ["config", "loss", "classes", "amp"] and header[-1] == "status"
+    assert lines[4].split()[:2] == ["a.yaml", "sqr_hinge"] and lines[4].endswith("passed")
+    assert lines[5].endswith("not run")
+    assert lines[-1] == "1 passed, 0 failed, 1 not run (2 configs)"
+    assert result.exit_code == 1
+
+
+@pytest.mark.parametrize(
+    ("device", "words"),
+    [
+        ("cuda", "CUDA is not available"),
+        ("cuda:1", "CUDA is not available"),
+        ("mps", "not available"),
+        ("gpu", "unknown device 'gpu'"),
+        ("cuda:x", "unknown device"),
+    ],
+)
+def test_unavailable_devices_exit_2_in_one_line(cli, in_tmp: Path, device: str, words: str) -> None:  # type: ignore[no-untyped-def]
+    import torch
+
+    if torch.cuda.is_available() or getattr(torch.backends, "mps", None) and torch.backends.mps.is_available():
+        pytest.skip("this machine has an accelerator")
+    config = write(in_tmp, "c.yaml", "loss:\n  name: nll\n")
+    for command in (["dry-run", "--device", device], ["check", "--dry-run", "--device", device]):
+        result = cli.invoke(app, [*command, str(config)])
+        assert result.exit_code == 2 and words in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.output
+
+
+def test_missing_torch_says_how_to_install_it(cli, in_tmp: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    real_import = builtins.__import__
+
+    def no_torch(name, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if name == "torch" or name.startswith("torch."):
+            raise ImportError("No module named 'torch'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_torch)
+    config = write(in_tmp, "c.yaml", "loss:\n  name: nll\n")
+    result = cli.invoke(app, ["dry-run", str(config)])
+    assert result.exit_code == 2
+    assert "pip install 'losscfg[torch]'" in result.stderr
+
+
+def test_check_dry_run_runs_files_without_errors(cli, in_tmp: Path) -> None:  # type: ignore[no-untyped-def]
+    good = write(in_tmp, "good.yaml", "loss:\n  name: cross_entropy\n")
+    bad = write(in_tmp, "bad.yaml", "loss:\n  name: focal\n")
+    result = cli.invoke(app, ["check", "--dry-run", "--device", "cpu", str(good), str(bad)])
+    assert result.exit_code == 1
+    assert "error LC101" in result.stdout
+    assert "good.yaml" in result.stdout and "passed" in result.stdout
+    assert "1 passed, 0 failed, 0 not run (1 config)" in result.stdout
+
+
+def test_check_dry_run_failure_fails_the_run(cli, in_tmp: Path) -> None:  # type: ignore[no-untyped-def]
+    text = "model:\n  num_classes: 2\nloss:\n  name: cross_entropy\n  weight: [0.0, 0.0]\n"
+    config = write(in_tmp, "c.yaml", text)
+    result = cli.invoke(app, ["check", "--dry-run", "--ignore", "LC206", str(config)])
+    assert result.exit_code == 1 and "LC502" in result.stdout
+
+
+def test_the_shared_corpus_runs_on_the_cpu(cli, corpus: Path) -> None:  # type: ignore[no-untyped-def]
+    code, report = dry_run_json(cli, "--steps", "1", str(corpus))
+    assert code == 0
+    assert report["summary"]["passed"] == report["summary"]["configs"] == len(list(corpus.glob("*.yaml")))
