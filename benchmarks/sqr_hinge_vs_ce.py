@@ -52,14 +52,21 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=10)
     args = parser.parse_args()
     device = torch.device(args.device)
-    print(f"torch {torch.__version__} on {device}"
-          + (f" ({torch.cuda.get_device_name(device)})" if device.type == "cuda" else "")
-          + f": N={args.batch}, C={args.classes}, median of {args.repeats} (fwd+bwd incl. Linear)")
+    print(
+        f"torch {torch.__version__} on {device}"
+        + (f" ({torch.cuda.get_device_name(device)})" if device.type == "cuda" else "")
+        + f": N={args.batch}, C={args.classes}, median of {args.repeats} (fwd+bwd incl. Linear)"
+    )
     print(f"{'loss':<14}{'amp':<6}{'ms':>10}{'peak MiB':>12}  loss dtype")
     results = {}
     for amp in (False, True):
-        for name, fn in (("cross_entropy", torch.nn.CrossEntropyLoss()), ("sqr_hinge", SqrHingeLoss())):
-            ms, peak, dtype = measure(fn, device, args.batch, args.classes, amp, args.repeats, args.warmup)
+        for name, fn in (
+            ("cross_entropy", torch.nn.CrossEntropyLoss()),
+            ("sqr_hinge", SqrHingeLoss()),
+        ):
+            ms, peak, dtype = measure(
+                fn, device, args.batch, args.classes, amp, args.repeats, args.warmup
+            )
             results[(name, amp)] = ms
             shown = f"{peak / 2**20:.1f}" if peak is not None else "-"
             print(f"{name:<14}{'on' if amp else 'off':<6}{ms:>10.3f}{shown:>12}  {dtype}")

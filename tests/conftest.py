@@ -6,8 +6,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers import CORPUS
 from typer.testing import CliRunner
+
+from helpers import CORPUS
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -10,8 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import EXAMPLES, write
 
+from helpers import EXAMPLES, write
 from losscfg import __version__
 from losscfg.cli import app
 
@@ -56,7 +56,9 @@ def test_unreadable_path_exits_2_and_the_others_are_checked(cli, in_tmp: Path) -
     bad = write(in_tmp, "bad.yaml", ERROR)
     result = run(cli, "check", "missing.yaml", str(bad), "--exit-zero")
     assert result.exit_code == 2
-    assert "missing.yaml: error LC000 cannot read the file: No such file or directory" in result.stdout
+    assert (
+        "missing.yaml: error LC000 cannot read the file: No such file or directory" in result.stdout
+    )
     assert "LC101" in result.stdout
 
 
@@ -150,7 +152,10 @@ def test_color_on_a_terminal_unless_disabled(in_tmp: Path) -> None:
         environment.update(env or {})
         subprocess.run(
             [sys.executable, "-m", "losscfg", "check", *extra, str(path)],
-            stdout=follower, stderr=follower, env=environment, check=False,
+            stdout=follower,
+            stderr=follower,
+            env=environment,
+            check=False,
         )
         os.close(follower)
         chunks = []

@@ -6,8 +6,8 @@ import datetime
 
 import pytest
 import yaml as pyyaml
-from helpers import codes, only, position, yaml
 
+from helpers import codes, only, position, yaml
 from losscfg.diagnostics import Span
 from losscfg.document import LIBYAML, MAX_VALUES, load
 
@@ -36,15 +36,17 @@ def test_values_are_those_of_safe_load(text: str) -> None:
 
 
 def test_libyaml_is_used_when_pyyaml_has_it() -> None:
-    assert LIBYAML == hasattr(pyyaml, "CSafeLoader")
+    assert hasattr(pyyaml, "CSafeLoader") == LIBYAML
 
 
 def test_positions_of_keys_and_values() -> None:
-    document = load(yaml("""
+    document = load(
+        yaml("""
         loss:
           name: cross_entropy
           weight: [1.0, 2.0]
-    """))
+    """)
+    )
     assert document.span(("loss", "name")) == Span(2, 9, 2, 22)
     assert document.span(("loss", "name"), key=True) == Span(2, 3, 2, 7)
     assert document.span(("loss", "weight", 1)) == Span(3, 17, 3, 20)
@@ -62,12 +64,14 @@ def test_a_missing_path_points_at_the_key_of_its_nearest_ancestor() -> None:
 
 
 def test_merged_keys_point_where_they_are_written() -> None:
-    document = load(yaml("""
+    document = load(
+        yaml("""
         base: &base
           name: nll
         loss:
           <<: *base
-    """))
+    """)
+    )
     assert document.data["loss"] == {"name": "nll"}
     assert document.span(("loss", "name")) == Span(2, 9, 2, 12)
 
@@ -131,7 +135,7 @@ def test_multiple_documents() -> None:
 @pytest.mark.parametrize(
     ("text", "line", "column", "words"),
     [
-        ("loss:\n  weight: [1.0, 2.0\n", 3, 1, "flow"),
+        ("loss:\n  weight: [1.0, 2.0\n", 2, 20, "flow sequence that starts at line 2, column 11"),
         ("loss: a: b\n", 1, 8, "mapping values are not allowed"),
         ("loss:\n  name: *nothing\n", 2, 9, "alias *nothing is not defined"),
         ("a: &a [*a]\n", 1, 8, "refers to a node that contains it"),

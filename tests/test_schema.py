@@ -10,8 +10,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml as pyyaml
-from helpers import EXAMPLES, ROOT
 
+from helpers import EXAMPLES, ROOT
 from losscfg.schema import catalogue, inlined, schema, schema_text
 
 SCHEMA_FILE = ROOT / "schemas" / "losscfg.schema.json"
@@ -38,7 +38,14 @@ def test_every_loss_and_parameter_is_described() -> None:
 def test_catalogue_matches_spec() -> None:
     known = catalogue()
     assert list(known.losses) == [
-        "cross_entropy", "nll", "mse", "l1", "smooth_l1", "bce", "bce_with_logits", "kl_div",
+        "cross_entropy",
+        "nll",
+        "mse",
+        "l1",
+        "smooth_l1",
+        "bce",
+        "bce_with_logits",
+        "kl_div",
         "sqr_hinge",
     ]
     assert known.default_loss == "cross_entropy"
@@ -46,14 +53,21 @@ def test_catalogue_matches_spec() -> None:
     assert taking == {
         "cross_entropy": ["ignore_index", "label_smoothing", "weight"],
         "nll": ["ignore_index", "weight"],
-        "mse": [], "l1": [], "bce": [], "sqr_hinge": [],
+        "mse": [],
+        "l1": [],
+        "bce": [],
+        "sqr_hinge": [],
         "smooth_l1": ["beta"],
         "bce_with_logits": ["pos_weight"],
         "kl_div": ["log_target", "reduction"],
     }
     assert known.losses["kl_div"].parameters["reduction"].default == "batchmean"
     assert known.dataset_classes == {
-        "cifar10": 10, "cifar100": 100, "mnist": 10, "fashion_mnist": 10, "imagenet": 1000
+        "cifar10": 10,
+        "cifar100": 100,
+        "mnist": 10,
+        "fashion_mnist": 10,
+        "imagenet": 1000,
     }
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import write
 
+from helpers import write
 from losscfg.cli import app
 from losscfg.registry import UnknownSelector
 from losscfg.selection import ALWAYS_ON, Selection
@@ -109,7 +109,9 @@ def test_unknown_code_in_settings_is_a_usage_error(cli, in_tmp: Path) -> None:  
     config = write(in_tmp, "c.yaml", "loss:\n  name: nll\n")
     (in_tmp / "pyproject.toml").write_text('[tool.losscfg]\nignore = ["LC777"]\n', encoding="utf-8")
     result = cli.invoke(app, ["check", str(config)])
-    assert result.exit_code == 2 and "'LC777'" in result.stderr and "pyproject.toml" in result.stderr
+    assert (
+        result.exit_code == 2 and "'LC777'" in result.stderr and "pyproject.toml" in result.stderr
+    )
 
 
 def test_config_option(cli, in_tmp: Path) -> None:  # type: ignore[no-untyped-def]

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from helpers import check, codes, only, position
 
+from helpers import check, codes, only, position
 from losscfg.selection import Selection
 
 CIFAR = "dataset:\n  name: cifar10\n"
@@ -24,7 +24,9 @@ def test_line_suppression_applies_to_its_line_only() -> None:
 
 
 def test_file_suppression_anywhere() -> None:
-    config = "# losscfg: disable-file=LC211, LC205\n" + CIFAR + "loss:\n  name: nll\n  ignore_index: 0\n"
+    config = (
+        "# losscfg: disable-file=LC211, LC205\n" + CIFAR + "loss:\n  name: nll\n  ignore_index: 0\n"
+    )
     assert codes(config) == []
 
 

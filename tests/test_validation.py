@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from helpers import check, codes, only, position
 
 # (config, code, (line, column, end_line, end_column), words in the message, words in the hint)
@@ -12,7 +13,10 @@ TRIGGERS = [
         loss:
           name: focal
         """,
-        "LC101", (2, 9, 2, 14), ["unknown loss 'focal'", "cross_entropy, nll"], ["losscfg losses"],
+        "LC101",
+        (2, 9, 2, 14),
+        ["unknown loss 'focal'", "cross_entropy, nll"],
+        ["losscfg losses"],
         id="LC101-unknown",
     ),
     pytest.param(
@@ -20,7 +24,10 @@ TRIGGERS = [
         loss:
           name: crossentropy
         """,
-        "LC101", (2, 9, 2, 21), ["'crossentropy'"], ["did you mean 'cross_entropy'?"],
+        "LC101",
+        (2, 9, 2, 21),
+        ["'crossentropy'"],
+        ["did you mean 'cross_entropy'?"],
         id="LC101-closest",
     ),
     pytest.param(
@@ -28,7 +35,10 @@ TRIGGERS = [
         loss:
           name: BCEWithLogitsLoss
         """,
-        "LC101", (2, 9, 2, 26), ["'BCEWithLogitsLoss'"], ["'bce_with_logits'"],
+        "LC101",
+        (2, 9, 2, 26),
+        ["'BCEWithLogitsLoss'"],
+        ["'bce_with_logits'"],
         id="LC101-torch-class-name",
     ),
     pytest.param(
@@ -37,7 +47,9 @@ TRIGGERS = [
           name: cross_entropy
           label_smothing: 0.1
         """,
-        "LC102", (3, 3, 3, 17), ["'label_smothing'", "'cross_entropy'", "silently drops"],
+        "LC102",
+        (3, 3, 3, 17),
+        ["'label_smothing'", "'cross_entropy'", "silently drops"],
         ["did you mean 'label_smoothing'?"],
         id="LC102-misspelt",
     ),
@@ -47,7 +59,9 @@ TRIGGERS = [
           name: cross_entropy
           pos_weight: [2.0]
         """,
-        "LC102", (3, 3, 3, 13), ["'pos_weight' is a parameter of 'bce_with_logits'"],
+        "LC102",
+        (3, 3, 3, 13),
+        ["'pos_weight' is a parameter of 'bce_with_logits'"],
         ["switch to 'bce_with_logits'"],
         id="LC102-other-loss",
     ),
@@ -57,7 +71,10 @@ TRIGGERS = [
           name: mse
           reduction: sum
         """,
-        "LC102", (3, 3, 3, 12), ["'reduction' is a parameter of 'kl_div'", "'mse'"], ["remove"],
+        "LC102",
+        (3, 3, 3, 12),
+        ["'reduction' is a parameter of 'kl_div'", "'mse'"],
+        ["remove"],
         id="LC102-reduction",
     ),
     pytest.param(
@@ -66,7 +83,10 @@ TRIGGERS = [
           name: sqr_hinge
           margin: 1.0
         """,
-        "LC102", (3, 3, 3, 9), ["'margin'"], ["sqr_hinge takes no parameters"],
+        "LC102",
+        (3, 3, 3, 9),
+        ["'margin'"],
+        ["sqr_hinge takes no parameters"],
         id="LC102-no-parameters",
     ),
     pytest.param(
@@ -75,7 +95,10 @@ TRIGGERS = [
           label_smoothing: 0.1
           beta: 1.0
         """,
-        "LC102", (3, 3, 3, 7), ["'beta' is a parameter of 'smooth_l1'", "the default"], [],
+        "LC102",
+        (3, 3, 3, 7),
+        ["'beta' is a parameter of 'smooth_l1'", "the default"],
+        [],
         id="LC102-default-loss",
     ),
     pytest.param(
@@ -84,7 +107,10 @@ TRIGGERS = [
           name: cross_entropy
           label_smoothing: 1e-1
         """,
-        "LC103", (3, 20, 3, 24), ["the string '1e-1'", "PyYAML"], ["0.1", "1.0e-1"],
+        "LC103",
+        (3, 20, 3, 24),
+        ["the string '1e-1'", "PyYAML"],
+        ["0.1", "1.0e-1"],
         id="LC103-exponent",
     ),
     pytest.param(
@@ -93,7 +119,10 @@ TRIGGERS = [
           name: cross_entropy
           weight: [1.0, 5e-1]
         """,
-        "LC103", (3, 17, 3, 21), ["loss.weight[1]", "'5e-1'"], ["0.5"],
+        "LC103",
+        (3, 17, 3, 21),
+        ["loss.weight[1]", "'5e-1'"],
+        ["0.5"],
         id="LC103-exponent-in-list",
     ),
     pytest.param(
@@ -102,7 +131,10 @@ TRIGGERS = [
           name: cross_entropy
           label_smoothing: "0.1"
         """,
-        "LC103", (3, 20, 3, 25), ["the string '0.1' (quoted)"], ["remove the quotes"],
+        "LC103",
+        (3, 20, 3, 25),
+        ["the string '0.1' (quoted)"],
+        ["remove the quotes"],
         id="LC103-quoted-number",
     ),
     pytest.param(
@@ -111,7 +143,10 @@ TRIGGERS = [
           name: kl_div
           log_target: "false"
         """,
-        "LC103", (3, 15, 3, 22), ["loss.log_target", "boolean"], ["bool('false') is True"],
+        "LC103",
+        (3, 15, 3, 22),
+        ["loss.log_target", "boolean"],
+        ["bool('false') is True"],
         id="LC103-quoted-boolean",
     ),
     pytest.param(
@@ -120,7 +155,10 @@ TRIGGERS = [
           name: nll
           ignore_index: 3.7
         """,
-        "LC103", (3, 17, 3, 20), ["3.7", "an integer"], ["make it 3"],
+        "LC103",
+        (3, 17, 3, 20),
+        ["3.7", "an integer"],
+        ["make it 3"],
         id="LC103-float-index",
     ),
     pytest.param(
@@ -129,7 +167,10 @@ TRIGGERS = [
           name: bce_with_logits
           pos_weight: 2.0
         """,
-        "LC103", (3, 15, 3, 18), ["loss.pos_weight is 2.0", "a list of numbers > 0"], ["[2.0]"],
+        "LC103",
+        (3, 15, 3, 18),
+        ["loss.pos_weight is 2.0", "a list of numbers > 0"],
+        ["[2.0]"],
         id="LC103-scalar-for-list",
     ),
     pytest.param(
@@ -137,7 +178,10 @@ TRIGGERS = [
         loss:
           name: 5
         """,
-        "LC103", (2, 9, 2, 10), ["loss.name is 5", "one of"], ["as text", "name: cross_entropy"],
+        "LC103",
+        (2, 9, 2, 10),
+        ["loss.name is 5", "one of"],
+        ["as text", "name: cross_entropy"],
         id="LC103-name-not-string",
     ),
     pytest.param(
@@ -145,7 +189,10 @@ TRIGGERS = [
         amp:
           enabled: "true"
         """,
-        "LC103", (2, 12, 2, 18), ["amp.enabled"], ["without quotes"],
+        "LC103",
+        (2, 12, 2, 18),
+        ["amp.enabled"],
+        ["without quotes"],
         id="LC103-amp-enabled-string",
     ),
     pytest.param(
@@ -154,7 +201,10 @@ TRIGGERS = [
           name: cross_entropy
           label_smoothing: 1.5
         """,
-        "LC104", (3, 20, 3, 23), ["1.5", "a number in [0, 1]"], ["[0, 1]"],
+        "LC104",
+        (3, 20, 3, 23),
+        ["1.5", "a number in [0, 1]"],
+        ["[0, 1]"],
         id="LC104-label-smoothing",
     ),
     pytest.param(
@@ -163,7 +213,10 @@ TRIGGERS = [
           name: cross_entropy
           label_smoothing: -0.1
         """,
-        "LC104", (3, 20, 3, 24), ["-0.1"], [],
+        "LC104",
+        (3, 20, 3, 24),
+        ["-0.1"],
+        [],
         id="LC104-negative-smoothing",
     ),
     pytest.param(
@@ -172,7 +225,10 @@ TRIGGERS = [
           name: smooth_l1
           beta: -1.0
         """,
-        "LC104", (3, 9, 3, 13), ["loss.beta is -1.0", ">= 0"], [],
+        "LC104",
+        (3, 9, 3, 13),
+        ["loss.beta is -1.0", ">= 0"],
+        [],
         id="LC104-beta",
     ),
     pytest.param(
@@ -181,7 +237,10 @@ TRIGGERS = [
           name: nll
           weight: [1.0, -2.0]
         """,
-        "LC104", (3, 17, 3, 21), ["loss.weight[1] is -2.0"], [],
+        "LC104",
+        (3, 17, 3, 21),
+        ["loss.weight[1] is -2.0"],
+        [],
         id="LC104-negative-weight",
     ),
     pytest.param(
@@ -190,7 +249,10 @@ TRIGGERS = [
           name: nll
           weight: [1.0, .nan]
         """,
-        "LC104", (3, 17, 3, 21), ["loss.weight[1] is .nan", "finite"], ["finite"],
+        "LC104",
+        (3, 17, 3, 21),
+        ["loss.weight[1] is .nan", "finite"],
+        ["finite"],
         id="LC104-nan-weight",
     ),
     pytest.param(
@@ -199,7 +261,10 @@ TRIGGERS = [
           name: smooth_l1
           beta: .inf
         """,
-        "LC104", (3, 9, 3, 13), [".inf", "finite"], [],
+        "LC104",
+        (3, 9, 3, 13),
+        [".inf", "finite"],
+        [],
         id="LC104-infinite-beta",
     ),
     pytest.param(
@@ -208,7 +273,10 @@ TRIGGERS = [
           name: bce_with_logits
           pos_weight: [0.0]
         """,
-        "LC104", (3, 16, 3, 19), ["loss.pos_weight[0] is 0.0", "> 0"], [],
+        "LC104",
+        (3, 16, 3, 19),
+        ["loss.pos_weight[0] is 0.0", "> 0"],
+        [],
         id="LC104-zero-pos-weight",
     ),
     pytest.param(
@@ -216,7 +284,10 @@ TRIGGERS = [
         model:
           num_classes: 0
         """,
-        "LC104", (2, 16, 2, 17), ["model.num_classes is 0", "an integer >= 1"], [],
+        "LC104",
+        (2, 16, 2, 17),
+        ["model.num_classes is 0", "an integer >= 1"],
+        [],
         id="LC104-num-classes",
     ),
     pytest.param(
@@ -225,7 +296,10 @@ TRIGGERS = [
           name: kl_div
           reduction: avg
         """,
-        "LC105", (3, 14, 3, 17), ["'avg'", "batchmean, sum, mean, none"], ["batchmean"],
+        "LC105",
+        (3, 14, 3, 17),
+        ["'avg'", "batchmean, sum, mean, none"],
+        ["batchmean"],
         id="LC105-reduction",
     ),
     pytest.param(
@@ -234,7 +308,10 @@ TRIGGERS = [
           name: kl_div
           reduction: batchmaen
         """,
-        "LC105", (3, 14, 3, 23), ["'batchmaen'"], ["did you mean 'batchmean'?"],
+        "LC105",
+        (3, 14, 3, 23),
+        ["'batchmaen'"],
+        ["did you mean 'batchmean'?"],
         id="LC105-closest",
     ),
     pytest.param(
@@ -243,7 +320,10 @@ TRIGGERS = [
           name: cross_entropy
           ignore_index: null
         """,
-        "LC106", (3, 3, 3, 15), ["loss.ignore_index is null"], ["omit ignore_index", "-100"],
+        "LC106",
+        (3, 3, 3, 15),
+        ["loss.ignore_index is null"],
+        ["omit ignore_index", "-100"],
         id="LC106-ignore-index",
     ),
     pytest.param(
@@ -252,7 +332,10 @@ TRIGGERS = [
           name: cross_entropy
           label_smoothing:
         """,
-        "LC106", (3, 3, 3, 18), ["loss.label_smoothing is null"], ["default (0.0)"],
+        "LC106",
+        (3, 3, 3, 18),
+        ["loss.label_smoothing is null"],
+        ["default (0.0)"],
         id="LC106-empty-value",
     ),
     pytest.param(
@@ -260,7 +343,10 @@ TRIGGERS = [
         loss:
           name: ~
         """,
-        "LC106", (2, 3, 2, 7), ["loss.name is null"], ["cross_entropy"],
+        "LC106",
+        (2, 3, 2, 7),
+        ["loss.name is null"],
+        ["cross_entropy"],
         id="LC106-name",
     ),
     pytest.param(
@@ -268,7 +354,10 @@ TRIGGERS = [
         loss:
           name: Cross_Entropy
         """,
-        "LC107", (2, 9, 2, 22), ["'Cross_Entropy'", "lower-cases"], ["name: cross_entropy"],
+        "LC107",
+        (2, 9, 2, 22),
+        ["'Cross_Entropy'", "lower-cases"],
+        ["name: cross_entropy"],
         id="LC107",
     ),
     pytest.param(
@@ -277,21 +366,30 @@ TRIGGERS = [
         model:
           name: resnet20
         """,
-        "LC003", (1, 1, 1, 5), ["loss has no value"], ["mapping"],
+        "LC003",
+        (1, 1, 1, 5),
+        ["loss has no value"],
+        ["mapping"],
         id="LC003-empty-loss",
     ),
     pytest.param(
         """
         loss: cross_entropy
         """,
-        "LC003", (1, 1, 1, 5), ["loss is a string ('cross_entropy')"], ["name: cross_entropy"],
+        "LC003",
+        (1, 1, 1, 5),
+        ["loss is a string ('cross_entropy')"],
+        ["name: cross_entropy"],
         id="LC003-loss-string",
     ),
     pytest.param(
         """
         amp: [true]
         """,
-        "LC003", (1, 1, 1, 4), ["amp is a list"], ["amp"],
+        "LC003",
+        (1, 1, 1, 4),
+        ["amp is a list"],
+        ["amp"],
         id="LC003-amp-list",
     ),
     pytest.param(
@@ -299,14 +397,20 @@ TRIGGERS = [
         - loss
         - model
         """,
-        "LC003", (1, 1, 3, 1), ["the document is a list"], ["mapping"],
+        "LC003",
+        (1, 1, 3, 1),
+        ["the document is a list"],
+        ["mapping"],
         id="LC003-document-list",
     ),
     pytest.param(
         """
         just a string
         """,
-        "LC003", (1, 1, 1, 14), ["the document is a string"], [],
+        "LC003",
+        (1, 1, 1, 14),
+        ["the document is a string"],
+        [],
         id="LC003-document-scalar",
     ),
 ]

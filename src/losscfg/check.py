@@ -49,7 +49,9 @@ class FileReport:
         return sum(1 for d in self.diagnostics if d.severity == severity)
 
 
-def check_text(text: str, *, path: str = "<string>", num_classes: int | None = None) -> list[Diagnostic]:
+def check_text(
+    text: str, *, path: str = "<string>", num_classes: int | None = None
+) -> list[Diagnostic]:
     """Every diagnostic for one config's text, sorted by position (SPEC §9)."""
     return check_source(text, path, Options(num_classes=num_classes)).diagnostics
 
@@ -59,16 +61,21 @@ def check_file(path: str | Path, *, num_classes: int | None = None) -> list[Diag
     return check_path(str(path), Options(num_classes=num_classes)).diagnostics
 
 
-def check_path(path: str, options: Options) -> FileReport:
+def check_path(path: str, options: Options, *, stdin: bytes | None = None) -> FileReport:
     """Check a file (`-` is standard input); a file that cannot be read gives LC000."""
-    return inspect_path(path, options)[0]
+    return inspect_path(path, options, stdin=stdin)[0]
 
 
-def inspect_path(path: str, options: Options) -> tuple[FileReport, Context | None]:
-    """The report of a file, and what the rules saw of it (None when it could not be loaded)."""
+def inspect_path(
+    path: str, options: Options, *, stdin: bytes | None = None
+) -> tuple[FileReport, Context | None]:
+    """The report of a file, and what the rules saw of it (None when it could not be loaded).
+
+    `stdin`: what standard input held, when the caller has read it already.
+    """
     shown = STDIN_NAME if path == STDIN else path
     try:
-        data = _read(path)
+        data = _read(path, stdin)
     except OSError as problem:
         reason = problem.strerror or type(problem).__name__
         diagnostic = IO_ERROR.diagnostic(
@@ -78,17 +85,13 @@ def inspect_path(path: str, options: Options) -> tuple[FileReport, Context | Non
     return inspect_source(data, shown, options)
 
 
-_stdin: bytes | None = None
-
-
-def _read(path: str) -> bytes:
-    global _stdin
+def _read(path: str, stdin: bytes | None) -> bytes:
     if path == STDIN:
-        if _stdin is None:  # read once: `check --dry-run -` reads it a second time
-            import sys
+        if stdin is not None:
+            return stdin
+        import sys
 
-            _stdin = sys.stdin.buffer.read()
-        return _stdin
+        return sys.stdin.buffer.read()
     return Path(path).read_bytes()
 
 
@@ -112,7 +115,9 @@ def inspect_source(
             origin = options.num_classes_origin or f"--num-classes {options.num_classes}"
             given = ClassCount(options.num_classes, CLI, origin)
         context = Context(document, catalogue(), given, options.datasets)
-        report.diagnostics += schema_diagnostics(_as_trained(document.data), document, context.catalogue)
+        report.diagnostics += schema_diagnostics(
+            _as_trained(document.data), document, context.catalogue
+        )
         report.diagnostics += _run_rules(context, options.selection)
         report.loss = context.loss_name if _loss_is_usable(document.data) else None
         if context.class_count is not None:
@@ -185,8 +190,12 @@ def _place(rule: registry.Rule, finding: Finding, document: Document) -> Diagnos
 
 def decode(data: bytes) -> tuple[str | None, Diagnostic | None]:
     """The text of a config file, which must be UTF-8 (a UTF-8 byte-order mark is allowed)."""
-    for bom, name in ((codecs.BOM_UTF32_LE, "UTF-32"), (codecs.BOM_UTF32_BE, "UTF-32"),
-                      (codecs.BOM_UTF16_LE, "UTF-16"), (codecs.BOM_UTF16_BE, "UTF-16")):
+    for bom, name in (
+        (codecs.BOM_UTF32_LE, "UTF-32"),
+        (codecs.BOM_UTF32_BE, "UTF-32"),
+        (codecs.BOM_UTF16_LE, "UTF-16"),
+        (codecs.BOM_UTF16_BE, "UTF-16"),
+    ):
         if data.startswith(bom) and not data.startswith(codecs.BOM_UTF8):
             return None, YAML_SYNTAX.diagnostic(
                 f"the file is {name} (it starts with a {name} byte-order mark); losscfg and the "

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Annotated, NoReturn, Optional
 
@@ -37,19 +37,19 @@ app = typer.Typer(
 )
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     text = "text"
     json = "json"
     github = "github"
     sarif = "sarif"
 
 
-class DryRunFormat(str, Enum):
+class DryRunFormat(StrEnum):
     text = "text"
     json = "json"
 
 
-class Amp(str, Enum):
+class Amp(StrEnum):
     auto = "auto"
     on = "on"
     off = "off"
@@ -105,7 +105,9 @@ def check(
     ] = None,
     select: Annotated[
         Optional[list[str]],  # noqa: UP045
-        typer.Option("--select", help="Rules to run: codes, prefixes (LC2) or names, comma-separated."),
+        typer.Option(
+            "--select", help="Rules to run: codes, prefixes (LC2) or names, comma-separated."
+        ),
     ] = None,
     ignore: Annotated[
         Optional[list[str]],  # noqa: UP045
@@ -113,18 +115,26 @@ def check(
     ] = None,
     strict: Annotated[
         Optional[bool],  # noqa: UP045
-        typer.Option("--strict/--no-strict", help="Warnings fail too [default: the strict setting, else off].", show_default=False),
+        typer.Option(
+            "--strict/--no-strict",
+            help="Warnings fail too [default: the strict setting, else off].",
+            show_default=False,
+        ),
     ] = None,
     exit_zero: Annotated[
         bool, typer.Option("--exit-zero", help="Exit 0 even when diagnostics fail the run.")
     ] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show infos too.")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the summary line.")] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Print only the summary line.")
+    ] = False,
     output: Annotated[
         Optional[Path],  # noqa: UP045
         typer.Option("--output", "-o", help="Write the report to this file instead of stdout."),
     ] = None,
-    no_color: Annotated[bool, typer.Option("--no-color", help="No colour (NO_COLOR works too).")] = False,
+    no_color: Annotated[
+        bool, typer.Option("--no-color", help="No colour (NO_COLOR works too).")
+    ] = False,
     config: Annotated[
         Optional[Path],  # noqa: UP045
         typer.Option("--config", help="Settings file (default: the nearest pyproject.toml)."),
@@ -141,22 +151,27 @@ def check(
     selection = _selection(settings, select, ignore)
     options = _options(settings, num_classes, selection)
     strict = settings.strict if strict is None else strict
-    fmt = output_format or (Format.github if os.environ.get("GITHUB_ACTIONS") == "true" else Format.text)
+    fmt = output_format or (
+        Format.github if os.environ.get("GITHUB_ACTIONS") == "true" else Format.text
+    )
 
     from losscfg.paths import expand
 
     files, unsearchable = expand(paths)
     if output is not None and any(_same_file(output, f) for f in files):
-        usage_error(f"--output {output} is one of the files to check; losscfg never overwrites them")
+        usage_error(
+            f"--output {output} is one of the files to check; losscfg never overwrites them"
+        )
     if dry_run:
         _check_device(device)
 
     from losscfg.runner import check_all
 
+    stdin = sys.stdin.buffer.read() if "-" in files else None
     reports: list[FileReport] = []
 
     def collected() -> Iterable[FileReport]:
-        for report in check_all(files, options, unsearchable):
+        for report in check_all(files, options, unsearchable, stdin=stdin):
             reports.append(report)
             yield report
 
@@ -166,8 +181,15 @@ def check(
     if dry_run:
         from losscfg.dryrun.command import dry_run_reports
 
-        runnable = [r.path for r in reports if _runnable(r)]
-        code = max(code, dry_run_reports(runnable, options, device=device, exit_zero=exit_zero))
+        runnable = [
+            path
+            for path, r in zip(files, reports[len(unsearchable) :], strict=True)
+            if _runnable(r)
+        ]
+        code = max(
+            code,
+            dry_run_reports(runnable, options, device=device, exit_zero=exit_zero, stdin=stdin),
+        )
     raise typer.Exit(code)
 
 
@@ -285,9 +307,7 @@ def _settings(config: Path | None) -> Settings:
         usage_error(str(problem))
 
 
-def _selection(
-    settings: Settings, select: list[str] | None, ignore: list[str] | None
-) -> Selection:
+def _selection(settings: Settings, select: list[str] | None, ignore: list[str] | None) -> Selection:
     from losscfg.registry import UnknownSelector
     from losscfg.selection import Selection
 
@@ -308,10 +328,13 @@ def _selection(
 def _options(settings: Settings, num_classes: int | None, selection: Selection) -> Options:
     from losscfg.check import Options
 
-    if num_classes is not None:
-        count, origin = num_classes, f"--num-classes {num_classes}"
-    else:
-        count, origin = settings.num_classes, f"num-classes = {settings.num_classes} in {settings.source}"
+    count: int | None = num_classes
+    origin = f"--num-classes {num_classes}"
+    if num_classes is None:
+        count, origin = (
+            settings.num_classes,
+            f"num-classes = {settings.num_classes} in {settings.source}",
+        )
     return Options(
         num_classes=count,
         num_classes_origin=origin,
@@ -351,7 +374,9 @@ def dry_run_command(
         Optional[list[str]],  # noqa: UP045
         typer.Option("--ignore", help="Rules of the static check to skip (e.g. LC301)."),
     ] = None,
-    no_color: Annotated[bool, typer.Option("--no-color", help="No colour (NO_COLOR works too).")] = False,
+    no_color: Annotated[
+        bool, typer.Option("--no-color", help="No colour (NO_COLOR works too).")
+    ] = False,
     config: Annotated[
         Optional[Path],  # noqa: UP045
         typer.Option("--config", help="Settings file (default: the nearest pyproject.toml)."),
@@ -368,9 +393,7 @@ def dry_run_command(
     code = dry_run_paths(
         paths,
         options,
-        DryRunSettings(
-            device=device, batch_size=batch_size, steps=steps, amp=amp.value, seed=seed
-        ),
+        DryRunSettings(device=device, batch_size=batch_size, steps=steps, amp=amp.value, seed=seed),
         output_format=output_format.value,
         color=_use_color(sys.stdout, no_color),
     )
@@ -430,7 +453,7 @@ def main() -> None:
     except KeyboardInterrupt:
         typer.echo("losscfg: interrupted", err=True)
         sys.exit(130)
-    except Exception as bug:  # noqa: BLE001 - the last line of defence
+    except Exception as bug:
         if os.environ.get("LOSSCFG_TRACEBACK"):
             raise
         typer.echo(

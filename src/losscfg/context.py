@@ -5,14 +5,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeGuard
 
 from losscfg.diagnostics import Severity
 from losscfg.document import Document, Path
 from losscfg.schema import Catalogue, Loss, catalogue
 
 #: Where a class count came from, as the JSON report names it (SPEC §6).
-CLI, MODEL, DATASET_KEY, DATASET_NAME = "cli", "model.num_classes", "dataset.num_classes", "dataset.name"
+CLI, MODEL, DATASET_KEY, DATASET_NAME = (
+    "cli",
+    "model.num_classes",
+    "dataset.num_classes",
+    "dataset.name",
+)
 
 
 @dataclass(frozen=True)
@@ -107,5 +112,5 @@ class Context:
         return None
 
 
-def _is_count(value: Any) -> bool:
+def _is_count(value: Any) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 1

@@ -372,7 +372,6 @@ class _Builder:
         merged_entries.update(entries)
         return merged, merged_entries
 
-
     def _duplicate(self, key: Any, key_node: Node, key_text: str, first: Entry) -> None:
         line = first.key_position[0] + 1
         if first.key_text != key_text:
@@ -427,9 +426,7 @@ def _too_large(problem: _TooLarge) -> Diagnostic:
     return YAML_SYNTAX.diagnostic(message, span=to_span(problem.position), hint=hint)
 
 
-def _merge_sources(
-    value: Any, node: Node, key_node: Node
-) -> list[tuple[dict[Any, Any], Node]]:
+def _merge_sources(value: Any, node: Node, key_node: Node) -> list[tuple[dict[Any, Any], Node]]:
     """The mappings a `<<` merges, in the order that makes the earlier ones win (as PyYAML)."""
     if isinstance(value, dict):
         return [(value, node)]
@@ -438,8 +435,7 @@ def _merge_sources(
         if all(isinstance(v, dict) for v, _ in sources):
             return sources[::-1]
     raise LoadError(
-        "a merge key (<<) takes a mapping or a list of mappings, "
-        f"not {_kind(value)}",
+        f"a merge key (<<) takes a mapping or a list of mappings, not {_kind(value)}",
         key_node.position,
         "merge an anchored mapping: <<: *base",
     )
@@ -474,7 +470,8 @@ def _key_text(event: Any, value: Any) -> str:
 
 
 def _kind(value: Any) -> str:
-    return {dict: "mapping", list: "list", set: "set"}.get(type(value), type(value).__name__)
+    names: dict[type, str] = {dict: "mapping", list: "list", set: "set"}
+    return names.get(type(value), type(value).__name__)
 
 
 def _syntax_diagnostic(problem: yaml.YAMLError, text: str) -> Diagnostic:
@@ -492,19 +489,32 @@ def _syntax_diagnostic(problem: yaml.YAMLError, text: str) -> Diagnostic:
             span=Span(line, column, line, column + 1),
             hint="remove the control character (is this a binary or UTF-16 file?)",
         )
-    parts = [
-        str(getattr(problem, "context", "") or ""),
-        str(getattr(problem, "problem", "") or ""),
-    ]
-    message = "; ".join(p for p in parts if p) or str(problem)
+    what = str(getattr(problem, "problem", "") or problem)
+    context = getattr(problem, "context", None)
+    context_mark = getattr(problem, "context_mark", None)
+    if context and context_mark is not None:
+        what += f" ({context} that starts at line {context_mark.line + 1}, column "
+        what += f"{context_mark.column + 1})"
+    elif context:
+        what += f" ({context})"
     if mark is None:
-        return YAML_SYNTAX.diagnostic(f"invalid YAML: {message}", span=Span(1, 1, 1, 1))
-    line, column = mark.line + 1, mark.column + 1
+        return YAML_SYNTAX.diagnostic(f"invalid YAML: {what}", span=Span(1, 1, 1, 1))
+    line, column = _inside(text, mark.line + 1, mark.column + 1)
     return YAML_SYNTAX.diagnostic(
-        f"invalid YAML: {message}",
+        f"invalid YAML: {what}",
         span=Span(line, column, line, column + 1),
         hint="correct the YAML syntax at this position",
     )
+
+
+def _inside(text: str, line: int, column: int) -> tuple[int, int]:
+    """A parser position at the very end of the file moves to the end of its last line."""
+    lines = text.splitlines()
+    if line <= len(lines):
+        return line, column
+    while lines and not lines[-1].strip():
+        lines.pop()
+    return (len(lines), len(lines[-1]) + 1) if lines else (1, 1)
 
 
 def _line_column(text: str, offset: int) -> tuple[int, int]:

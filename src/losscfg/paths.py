@@ -8,8 +8,21 @@ from collections.abc import Iterable
 SUFFIXES = (".yaml", ".yml", ".json")
 #: Folders never searched inside a directory: version control, environments, caches.
 SKIPPED_FOLDERS = frozenset(
-    {".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", "node_modules", "__pycache__",
-     ".mypy_cache", ".pytest_cache", ".ruff_cache", ".hypothesis"}
+    {
+        ".git",
+        ".hg",
+        ".svn",
+        ".venv",
+        "venv",
+        ".tox",
+        ".nox",
+        "node_modules",
+        "__pycache__",
+        ".mypy_cache",
+        ".pytest_cache",
+        ".ruff_cache",
+        ".hypothesis",
+    }
 )
 
 
@@ -33,7 +46,7 @@ def _search(directory: str, unsearchable: dict[str, str]) -> list[str]:
     def note(problem: OSError) -> None:
         unsearchable[str(problem.filename)] = problem.strerror or type(problem).__name__
 
-    files = []
+    files: list[str] = []
     for root, folders, names in os.walk(directory, onerror=note):
         folders[:] = sorted(f for f in folders if f not in SKIPPED_FOLDERS)
         files.extend(os.path.join(root, n) for n in names if n.lower().endswith(SUFFIXES))

@@ -21,7 +21,11 @@ _options: Options | None = None  # the options a worker process checks with
 
 
 def check_all(
-    files: Sequence[str], options: Options, unsearchable: dict[str, str] | None = None
+    files: Sequence[str],
+    options: Options,
+    unsearchable: dict[str, str] | None = None,
+    *,
+    stdin: bytes | None = None,
 ) -> Iterator[FileReport]:
     """One report per file, in the order given; folders that could not be searched first."""
     for folder, reason in (unsearchable or {}).items():
@@ -29,7 +33,7 @@ def check_all(
     workers = _workers(len(files))
     if workers <= 1 or STDIN in files:
         for path in files:
-            yield safe_check(path, options)
+            yield safe_check(path, options, stdin=stdin)
         return
     _warm_up()
     global _options
@@ -46,11 +50,11 @@ def unsearchable_report(folder: str, reason: str) -> FileReport:
     )
 
 
-def safe_check(path: str, options: Options) -> FileReport:
+def safe_check(path: str, options: Options, *, stdin: bytes | None = None) -> FileReport:
     """Check one file; a bug in losscfg becomes a report that says so, not a crash."""
     try:
-        return check_path(path, options)
-    except Exception as bug:  # noqa: BLE001 - any exception here is a bug to report
+        return check_path(path, options, stdin=stdin)
+    except Exception as bug:
         where = traceback.extract_tb(bug.__traceback__)[-1]
         return FileReport(
             path,

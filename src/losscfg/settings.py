@@ -81,7 +81,7 @@ def _parse(table: Mapping[str, Any], path: Path) -> Settings:
     if not isinstance(datasets, dict) or not all(_is_count(v) for v in datasets.values()):
         raise SettingsError(
             f"{path}: datasets must be a table of dataset name = class count (an integer >= 1), "
-            'e.g. datasets = { tiny_imagenet = 200 }'
+            "e.g. datasets = { tiny_imagenet = 200 }"
         )
     select = table.get("select")
     return Settings(

@@ -137,7 +137,9 @@ def _scalar_positions(document: Document) -> dict[int, list[tuple[int, int, int,
     return by_line
 
 
-def _add(by_line: dict[int, list[tuple[int, int, int, int]]], position: tuple[int, int, int, int]) -> None:
+def _add(
+    by_line: dict[int, list[tuple[int, int, int, int]]], position: tuple[int, int, int, int]
+) -> None:
     for line in range(position[0] + 1, position[2] + 2):
         by_line.setdefault(line, []).append(position)
 

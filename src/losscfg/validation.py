@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from functools import cache
 from typing import Any
 
@@ -12,7 +12,7 @@ from jsonschema import _keywords as keywords
 
 from losscfg.diagnostics import Diagnostic
 from losscfg.document import Document
-from losscfg.registry import find
+from losscfg.registry import Rule, find
 from losscfg.rules.schema import (
     INVALID_CHOICE,
     NULL_PARAMETER,
@@ -49,7 +49,7 @@ def _finite(check: Callable[..., Iterator[ValidationError]]) -> Callable[..., An
 @cache
 def validator() -> Any:
     """One validator per process, over the schema with its references inlined."""
-    Validator = validators.extend(
+    Validator = validators.extend(  # type: ignore[no-untyped-call]
         Draft202012Validator,
         {name: _finite(getattr(keywords, name)) for name in _RANGE_KEYWORDS},
     )
@@ -84,12 +84,13 @@ def _diagnose(
     catalogue: Catalogue,
 ) -> Iterator[Diagnostic]:
     keyword = error.validator
+    subschema = _subschema(error)
     where = dotted(path)
     value = error.instance
     if path == ("loss", "name"):
         value = document.data["loss"]["name"]  # as written, not lower-cased
 
-    def at(rule: Any, message: str, hint: str | None, *, key: bool = False) -> Diagnostic:
+    def at(rule: Rule, message: str, hint: str | None, *, key: bool = False) -> Diagnostic:
         return rule.diagnostic(
             message, span=document.span(path, key=key), hint=hint, pointer=document.pointer(path)
         )
@@ -99,18 +100,28 @@ def _diagnose(
     elif keyword == "type" and (not path or (len(path) == 1 and path[0] in SECTIONS)):
         yield _not_a_mapping(path, value, document)
     elif keyword == "type" and value is None:
-        yield at(NULL_PARAMETER, f"{where} is null; expected {describe(error.schema)}",
-                 _omit_hint(path, error.schema, catalogue), key=True)
+        yield at(
+            NULL_PARAMETER,
+            f"{where} is null; expected {describe(subschema)}",
+            _omit_hint(path, subschema, catalogue),
+            key=True,
+        )
     elif keyword == "type":
-        yield at(WRONG_TYPE, *_wrong_type(where, value, error.schema, path, document))
+        yield at(WRONG_TYPE, *_wrong_type(where, value, subschema, path, document))
     elif keyword == "enum" and path == ("loss", "name"):
         yield at(UNKNOWN_LOSS, *_unknown_loss(value, catalogue))
     elif keyword == "enum":
-        suggestion = closest(value, map(str, error.validator_value)) if isinstance(value, str) else None
-        hint = f"did you mean {suggestion!r}?" if suggestion else _omit_hint(path, error.schema, catalogue)
-        yield at(INVALID_CHOICE, f"{where} is {show(value)}; expected {describe(error.schema)}", hint)
+        suggestion = (
+            closest(value, map(str, subschema.get("enum", []))) if isinstance(value, str) else None
+        )
+        hint = (
+            f"did you mean {suggestion!r}?"
+            if suggestion
+            else _omit_hint(path, subschema, catalogue)
+        )
+        yield at(INVALID_CHOICE, f"{where} is {show(value)}; expected {describe(subschema)}", hint)
     elif keyword in _RANGE_KEYWORDS:
-        expected = describe(error.schema)
+        expected = describe(subschema)
         if isinstance(value, float) and not math.isfinite(value):
             expected = expected.replace("a number", "a finite number", 1)
             hint = "write a finite number: .nan and .inf make the loss NaN or infinite"
@@ -121,11 +132,16 @@ def _diagnose(
         owner = find(_LENGTH_RULES.get(str(path[-1]), "")) if path else None
         yield at(
             owner or OUT_OF_RANGE,
-            f"{where} is an empty list; expected {describe(error.schema)}",
+            f"{where} is an empty list; expected {describe(subschema)}",
             f"give {path[-1]} its entries, or remove it" if path else None,
         )
     else:
         yield at(WRONG_TYPE, f"{where}: {error.message}", None)
+
+
+def _subschema(error: ValidationError) -> dict[str, Any]:
+    """The part of the schema whose keyword failed."""
+    return dict(error.schema) if isinstance(error.schema, Mapping) else {}
 
 
 def _not_a_mapping(path: tuple[Any, ...], value: Any, document: Document) -> Diagnostic:
@@ -177,8 +193,7 @@ def _wrong_type(
     if subschema.get("type") == "boolean" and isinstance(value, str):
         return (
             f"{where} is the string {value!r}; expected {expected}",
-            f"write true or false without quotes: the trainer's bool({value!r}) is "
-            f"{bool(value)}",
+            f"write true or false without quotes: the trainer's bool({value!r}) is {bool(value)}",
         )
     if subschema.get("type") == "integer" and isinstance(value, float):
         return (
@@ -187,9 +202,15 @@ def _wrong_type(
             if math.isfinite(value)
             else "write a whole number",
         )
-    if subschema.get("type") == "array" and isinstance(value, (int, float)) and not isinstance(value, bool):
-        return (f"{where} is {show(value)} ({kind(value)}); expected {expected}",
-                f"write a list: [{show(value)}]")
+    if (
+        subschema.get("type") == "array"
+        and isinstance(value, (int, float))
+        and not isinstance(value, bool)
+    ):
+        return (
+            f"{where} is {show(value)} ({kind(value)}); expected {expected}",
+            f"write a list: [{show(value)}]",
+        )
     if "enum" in subschema:
         example = subschema.get("default", subschema["enum"][0])
         return (
@@ -223,8 +244,8 @@ def _unknown_loss(value: Any, catalogue: Catalogue) -> tuple[str, str | None]:
 def _unknown_parameters(
     error: ValidationError, path: tuple[Any, ...], document: Document, catalogue: Catalogue
 ) -> Iterator[Diagnostic]:
-    section = error.instance
-    allowed = list(error.schema.get("properties", {}))
+    section: dict[Any, Any] = error.instance if isinstance(error.instance, dict) else {}
+    allowed = list(_subschema(error).get("properties", {}))
     named = "name" in section
     loss_name = str(section["name"]) if named else catalogue.default_loss
     for key in section:
@@ -254,7 +275,9 @@ def _unknown_parameters(
         if not isinstance(key, str):
             hint += f" (YAML reads the key {shown} as {show(key)}: quote it if it is text)"
         yield UNKNOWN_PARAMETER.diagnostic(
-            message, span=document.span(key_path, key=True), hint=hint,
+            message,
+            span=document.span(key_path, key=True),
+            hint=hint,
             pointer=document.pointer(key_path),
         )
 

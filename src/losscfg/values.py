@@ -44,7 +44,9 @@ def _flow(value: Any, depth: int) -> str:
     if depth > 2:
         return "..."
     if isinstance(value, dict):
-        inner = ", ".join(f"{_flow(k, depth + 1)}: {_flow(v, depth + 1)}" for k, v in _first(value.items()))
+        inner = ", ".join(
+            f"{_flow(k, depth + 1)}: {_flow(v, depth + 1)}" for k, v in _first(value.items())
+        )
         return "{" + inner + (", ..." if len(value) > 6 else "") + "}"
     if isinstance(value, (list, tuple, set, frozenset)):
         items = sorted(value, key=repr) if isinstance(value, (set, frozenset)) else value
@@ -54,7 +56,7 @@ def _flow(value: Any, depth: int) -> str:
 
 
 def _first(items: Iterable[Any], n: int = 6) -> list[Any]:
-    out = []
+    out: list[Any] = []
     for item in items:
         if len(out) == n:
             break

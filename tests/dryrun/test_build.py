@@ -27,8 +27,9 @@ def test_name_is_lower_cased_as_the_trainer_does() -> None:
 
 
 def test_conversions() -> None:
-    module = build_loss({"name": "cross_entropy", "weight": [1, 2, 3], "label_smoothing": 1,
-                         "ignore_index": 2.0})
+    module = build_loss(
+        {"name": "cross_entropy", "weight": [1, 2, 3], "label_smoothing": 1, "ignore_index": 2.0}
+    )
     assert module.weight.dtype == torch.float32 and module.weight.tolist() == [1.0, 2.0, 3.0]
     assert module.label_smoothing == 1.0 and module.ignore_index == 2
     assert isinstance(module.ignore_index, int)

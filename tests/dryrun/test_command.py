@@ -7,12 +7,13 @@ import json
 from pathlib import Path
 
 import pytest
+
 from helpers import write
 
 pytest.importorskip("torch")
 
-from losscfg.catalogue_table import catalogue  # noqa: E402
-from losscfg.cli import app  # noqa: E402
+from losscfg.catalogue_table import catalogue
+from losscfg.cli import app
 
 LOSSES = list(catalogue().losses)
 
@@ -69,7 +70,10 @@ def test_torch_error_is_lc501_with_torchs_words(cli, in_tmp: Path) -> None:  # t
     assert code == 1 and run["status"] == "failed"
     [diagnostic] = run["diagnostics"]
     assert diagnostic["code"] == "LC501" and diagnostic["line"] == 4
-    assert "forward failed: RuntimeError: weight tensor should be defined either for all 5 classes" in diagnostic["message"]
+    assert (
+        "forward failed: RuntimeError: weight tensor should be defined either for all 5 classes"
+        in diagnostic["message"]
+    )
 
 
 def test_non_scalar_loss_is_lc501(cli, in_tmp: Path) -> None:  # type: ignore[no-untyped-def]
@@ -122,7 +126,9 @@ def test_text_report_is_a_table(cli, in_tmp: Path) -> None:  # type: ignore[no-u
 def test_unavailable_devices_exit_2_in_one_line(cli, in_tmp: Path, device: str, words: str) -> None:  # type: ignore[no-untyped-def]
     import torch
 
-    if torch.cuda.is_available() or getattr(torch.backends, "mps", None) and torch.backends.mps.is_available():
+    if torch.cuda.is_available() or (
+        getattr(torch.backends, "mps", None) and torch.backends.mps.is_available()
+    ):
         pytest.skip("this machine has an accelerator")
     config = write(in_tmp, "c.yaml", "loss:\n  name: nll\n")
     for command in (["dry-run", "--device", device], ["check", "--dry-run", "--device", device]):
@@ -166,4 +172,8 @@ def test_check_dry_run_failure_fails_the_run(cli, in_tmp: Path) -> None:  # type
 def test_the_shared_corpus_runs_on_the_cpu(cli, corpus: Path) -> None:  # type: ignore[no-untyped-def]
     code, report = dry_run_json(cli, "--steps", "1", str(corpus))
     assert code == 0
-    assert report["summary"]["passed"] == report["summary"]["configs"] == len(list(corpus.glob("*.yaml")))
+    assert (
+        report["summary"]["passed"]
+        == report["summary"]["configs"]
+        == len(list(corpus.glob("*.yaml")))
+    )

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from helpers import check, codes, only, position
 
+from helpers import check, codes, only, position
 from losscfg.check import Options, check_source
 
 
@@ -78,7 +78,9 @@ def test_precedence_cli_over_model_over_dataset() -> None:
 
 
 def test_ignore_index_that_is_a_class() -> None:
-    d = only("dataset:\n  name: cifar10\nloss:\n  name: cross_entropy\n  ignore_index: 0\n", "LC205")
+    d = only(
+        "dataset:\n  name: cifar10\nloss:\n  name: cross_entropy\n  ignore_index: 0\n", "LC205"
+    )
     assert d.severity == "warning" and position(d) == (5, 17, 5, 18)
     assert "classes are 0..9, dataset.name: cifar10" in d.message and "never learned" in d.message
 

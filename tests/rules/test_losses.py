@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from helpers import codes, only, position
 
 SINGLE_LABEL = ["cifar10", "cifar100", "mnist", "fashion_mnist", "imagenet", "CIFAR10"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from helpers import codes, only, position
 
 
@@ -47,7 +48,7 @@ def test_empty_weight_is_a_length_problem() -> None:
 @pytest.mark.parametrize(
     "config",
     [
-        "dataset: {name: cifar10}\nloss:\n  name: nll\n  weight: [1, 2.0, 1, 1, 1, 1, 1, 1, 1, 1]\n",
+        "dataset: {name: cifar10}\nloss:\n  name: nll\n  weight: [1, 2.0, 1, 1, 1, 1, 1, 1, 1, 1]",
         "model: {num_classes: 2}\nloss:\n  name: cross_entropy\n  weight: [0.5, 1.5]\n",
         "loss:\n  name: cross_entropy\n  weight: [1.0, 2.0]\n",  # count unknown: LC203 only
         "dataset: {name: cifar10}\nloss:\n  name: mse\n",

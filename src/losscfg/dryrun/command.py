@@ -59,13 +59,18 @@ def dry_run_paths(
 
 
 def dry_run_reports(
-    files: Sequence[str], options: Options, *, device: str, exit_zero: bool
+    files: Sequence[str],
+    options: Options,
+    *,
+    device: str,
+    exit_zero: bool,
+    stdin: bytes | None = None,
 ) -> int:
     """`losscfg check --dry-run`: run the files that passed the check, print the table."""
     if not files:
         return 0
     settings = DryRunSettings(device=device)
-    rows = list(_rows(files, {}, options, settings))
+    rows = list(_rows(files, {}, options, settings, stdin=stdin))
     sys.stdout.write("\n")
     write(rows, settings, output_format="text", color=sys.stdout.isatty(), stream=sys.stdout)
     code = exit_code(rows)
@@ -73,7 +78,12 @@ def dry_run_reports(
 
 
 def _rows(
-    files: Sequence[str], unsearchable: dict[str, str], options: Options, settings: DryRunSettings
+    files: Sequence[str],
+    unsearchable: dict[str, str],
+    options: Options,
+    settings: DryRunSettings,
+    *,
+    stdin: bytes | None = None,
 ) -> Iterator[Row]:
     from losscfg.dryrun.run import RunSettings, dry_run
 
@@ -89,8 +99,8 @@ def _rows(
     selection = options.selection or Selection.everything()
     for path in files:
         try:
-            report, context = inspect_path(path, options)
-        except Exception as bug:  # noqa: BLE001 - reported as a bug, the others still run
+            report, context = inspect_path(path, options, stdin=stdin)
+        except Exception as bug:
             yield Row(FileReport(path, internal_error=f"{type(bug).__name__}: {bug}"), NOT_RUN)
             continue
         if context is None or report.internal_error or report.count(Severity.ERROR):
@@ -143,7 +153,12 @@ def exit_code(rows: Sequence[Row]) -> int:
 
 
 def write(
-    rows: Sequence[Row], settings: DryRunSettings, *, output_format: str, color: bool, stream: IO[str]
+    rows: Sequence[Row],
+    settings: DryRunSettings,
+    *,
+    output_format: str,
+    color: bool,
+    stream: IO[str],
 ) -> None:
     if output_format == "json":
         stream.write(json.dumps(_json(rows, settings), indent=2) + "\n")
@@ -190,7 +205,7 @@ def _json(rows: Sequence[Row], settings: DryRunSettings) -> dict[str, Any]:
 
 
 def _number(value: float | None) -> float | str | None:
-    if value is None or value == value and abs(value) != float("inf"):
+    if value is None or (value == value and abs(value) != float("inf")):
         return value
     return str(value)
 
@@ -208,15 +223,29 @@ def _text(rows: Sequence[Row], settings: DryRunSettings) -> Iterator[list[Piece]
     torch = require_torch()
     yield [
         (f"losscfg dry-run on {settings.device}", "bold"),
-        (f" (torch {torch.__version__}): batch {settings.batch_size}, {settings.steps} steps, "
-         f"seed {settings.seed}, amp {settings.amp}", ""),
+        (
+            f" (torch {torch.__version__}): batch {settings.batch_size}, {settings.steps} steps, "
+            f"seed {settings.seed}, amp {settings.amp}",
+            "",
+        ),
     ]
     folder = _common_folder([row.report.path for row in rows])
     if folder:
         yield [(f"configs in {folder}{os.sep}", "")]
     yield []
-    header = ("config", "loss", "classes", "amp", "loss value", "dtype", "grad norm", "fwd ms",
-              "bwd ms", "peak mem", "status")
+    header = (
+        "config",
+        "loss",
+        "classes",
+        "amp",
+        "loss value",
+        "dtype",
+        "grad norm",
+        "fwd ms",
+        "bwd ms",
+        "peak mem",
+        "status",
+    )
     table = [header] + [_cells(row, folder) for row in rows]
     widths = [max(len(line[i]) for line in table) for i in range(len(header))]
     yield [("  ".join(c.ljust(w) for c, w in zip(header, widths, strict=True)).rstrip(), "bold")]
@@ -230,16 +259,22 @@ def _text(rows: Sequence[Row], settings: DryRunSettings) -> Iterator[list[Piece]
     for row in problems:
         if row.status == NOT_RUN and not row.report.unreadable and not row.report.internal_error:
             errors = row.report.count(Severity.ERROR)
-            yield [(f"{row.report.path}: ", "bold"), (
-                f"not run: {errors} error{'s' if errors != 1 else ''} in the static check "
-                f"(see losscfg check {row.report.path})", "yellow")]
+            yield [
+                (f"{row.report.path}: ", "bold"),
+                (
+                    f"not run: {errors} error{'s' if errors != 1 else ''} in the static check "
+                    f"(see losscfg check {row.report.path})",
+                    "yellow",
+                ),
+            ]
             continue
         if row.report.internal_error:
             yield [(f"{row.report.path}: internal error: {row.report.internal_error}", "bold red")]
             continue
         shown = [d for d in row.report.diagnostics if d.severity == Severity.ERROR]
-        lines = render_text([FileReport(row.report.path, shown, lines=row.report.lines)],
-                            TextOptions())
+        lines = render_text(
+            [FileReport(row.report.path, shown, lines=row.report.lines)], TextOptions()
+        )
         yield from list(lines)[:-1]
     for row in rows:
         for warning in row.result.torch_warnings if row.result else []:

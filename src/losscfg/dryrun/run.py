@@ -65,7 +65,12 @@ def dry_run(
     device = settings.device
     classes = num_classes or DEFAULT_CLASSES
     amp_dtype = _amp_dtype(device, settings.amp, amp_enabled)
-    result = RunResult(loss_name, str(device), classes, str(amp_dtype).removeprefix("torch.") if amp_dtype else None)
+    result = RunResult(
+        loss_name,
+        str(device),
+        classes,
+        str(amp_dtype).removeprefix("torch.") if amp_dtype else None,
+    )
     torch.manual_seed(settings.seed)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -107,8 +112,9 @@ def _measure(
                 lambda: _forward(model, criterion, features, targets, result.loss_name, amp_dtype),
             )
         _check_finite(loss.detach(), f"the loss at step {step}")
+        scaled = scaler.scale(loss) if scaler else loss
         with _timer(device, backward_times):
-            _stage("backward", lambda: (scaler.scale(loss) if scaler else loss).backward())
+            _stage("backward", scaled.backward)
         if scaler is not None:
             scaler.unscale_(optimizer)
             if not _grads_finite(model):
@@ -119,7 +125,9 @@ def _measure(
             scaler.update()
         for name, parameter in model.named_parameters():
             assert parameter.grad is not None
-            _check_finite(parameter.grad, f"the gradient of the logits layer's {name} at step {step}")
+            _check_finite(
+                parameter.grad, f"the gradient of the logits layer's {name} at step {step}"
+            )
     if overflowed == settings.steps:
         raise _Failed(
             "LC502",
@@ -137,15 +145,13 @@ def _measure(
 
 
 def _grads_finite(model: nn.Module) -> bool:
-    return all(
-        bool(torch.isfinite(p.grad).all()) for p in model.parameters() if p.grad is not None
-    )
+    return all(bool(torch.isfinite(p.grad).all()) for p in model.parameters() if p.grad is not None)
 
 
 def _stage(stage: str, work: Callable[[], Any]) -> Any:
     try:
         return work()
-    except Exception as problem:  # noqa: BLE001 - torch's error is the diagnostic
+    except Exception as problem:
         words = " ".join(str(problem).split())
         raise _Failed("LC501", f"{stage} failed: {type(problem).__name__}: {words}") from None
 

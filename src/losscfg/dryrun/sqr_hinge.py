@@ -24,14 +24,14 @@ class SqrHingeLoss(nn.Module):
             )
         if target.dim() == 1:
             _check_class_indices(target, input.shape)
-            result: Tensor = _ClassIndexSqrHinge.apply(input, target)
+            result: Tensor = _ClassIndexSqrHinge.apply(input, target)  # type: ignore[no-untyped-call]
             return result
         if target.shape != input.shape:
             raise ValueError(
                 f"sqr_hinge expects class indices (N,) or targets shaped like the input "
                 f"{tuple(input.shape)}, got shape {tuple(target.shape)}"
             )
-        result = _DenseSqrHinge.apply(input, target)
+        result = _DenseSqrHinge.apply(input, target)  # type: ignore[no-untyped-call]
         return result
 
 

@@ -76,7 +76,11 @@ def _source(d: Diagnostic, source: str) -> Iterator[list[Piece]]:
     gutter = str(d.line)
     yield [(f"  {gutter} | ", "blue"), (prefix + text + suffix, "")]
     caret = "^" * max(1, end - start)
-    yield [(f"  {' ' * len(gutter)} | ", "blue"), (" " * start, ""), (caret, _SEVERITY_STYLE[d.severity])]
+    yield [
+        (f"  {' ' * len(gutter)} | ", "blue"),
+        (" " * start, ""),
+        (caret, _SEVERITY_STYLE[d.severity]),
+    ]
 
 
 def summary_line(summary: Summary, *, verbose: bool) -> list[Piece]:

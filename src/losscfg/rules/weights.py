@@ -156,12 +156,14 @@ def integer_weights(ctx: Context) -> Iterator[Finding]:
     """
     weights = numbers(ctx.parameter("weight"))
     if weights is not None and all(isinstance(w, int) for w in weights):
-        as_floats = show([float(w) for w in weights], longest=60)
+        as_floats = ", ".join(f"{w}.0" for w in weights)
         yield Finding(
             ("loss", "weight"),
             "weight holds only integers: torch.tensor makes an int64 tensor and the loss fails "
             "with 'expected scalar type Float but found Long'",
-            hint=f"write floats: weight: {as_floats}",
+            hint=f"write floats: weight: [{as_floats}]"
+            if len(as_floats) <= 80
+            else "write every weight as a float (1.0, not 1)",
         )
 
 

@@ -1,0 +1,97 @@
+"""`--format sarif`: SARIF 2.1.0 for code scanning (one run, the rules that fired)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from losscfg import __version__
+from losscfg.check import STDIN_NAME, FileReport
+from losscfg.diagnostics import Diagnostic, Severity
+from losscfg.registry import Rule, find
+
+SCHEMA_URI = (
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+)
+_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+
+
+def render(reports: Sequence[FileReport]) -> str:
+    fired: dict[str, int] = {}
+    rules: list[dict[str, Any]] = []
+    results: list[dict[str, Any]] = []
+    for report in reports:
+        for d in report.diagnostics:
+            if d.code not in fired:
+                fired[d.code] = len(rules)
+                rule = find(d.code)
+                assert rule is not None, d.code
+                rules.append(_rule(rule))
+            results.append(_result(report.path, d, fired[d.code]))
+    log = {
+        "$schema": SCHEMA_URI,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "losscfg",
+                        "version": __version__,
+                        "semanticVersion": __version__,
+                        "informationUri": "https://pypi.org/project/losscfg/",
+                        "rules": rules,
+                    }
+                },
+                "originalUriBaseIds": {"SRCROOT": {"uri": Path.cwd().as_uri() + "/"}},
+                "columnKind": "unicodeCodePoints",
+                "results": results,
+            }
+        ],
+    }
+    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+
+
+def _rule(rule: Rule) -> dict[str, Any]:
+    return {
+        "id": rule.code,
+        "name": rule.name,
+        "shortDescription": {"text": rule.summary},
+        "fullDescription": {"text": rule.doc},
+        "help": {"text": rule.doc, "markdown": rule.doc},
+        "defaultConfiguration": {"level": _LEVEL[rule.severity]},
+        "properties": {"tags": ["losscfg"]},
+    }
+
+
+def _result(path: str, d: Diagnostic, rule_index: int) -> dict[str, Any]:
+    result: dict[str, Any] = {
+        "ruleId": d.code,
+        "ruleIndex": rule_index,
+        "level": _LEVEL[d.severity],
+        "message": {"text": d.message + (f" (hint: {d.hint})" if d.hint else "")},
+    }
+    if path != STDIN_NAME:
+        physical: dict[str, Any] = {"artifactLocation": _artifact(path)}
+        if d.line is not None and d.column is not None:
+            physical["region"] = {
+                "startLine": d.line,
+                "startColumn": d.column,
+                "endLine": d.end_line or d.line,
+                "endColumn": max(d.end_column or d.column, d.column),
+            }
+        result["locations"] = [{"physicalLocation": physical}]
+    if d.pointer is not None:
+        result["properties"] = {"pointer": d.pointer}
+    return result
+
+
+def _artifact(path: str) -> dict[str, Any]:
+    absolute = Path(path).absolute()
+    try:
+        relative = absolute.relative_to(Path.cwd())
+    except ValueError:
+        return {"uri": absolute.as_uri()}
+    return {"uri": quote(relative.as_posix()), "uriBaseId": "SRCROOT"}
