@@ -116,3 +116,30 @@ def test_schema_command_prints_the_file(cli, tmp_path: Path) -> None:  # type: i
     out = tmp_path / "schema.json"
     assert cli.invoke(app, ["schema", "--output", str(out)]).exit_code == 0
     assert json.loads(out.read_text(encoding="utf-8")) == schema()
+
+
+INSTANCES = [
+    {"loss": {"name": "nll", "weight": [1.0, -1]}, "model": {"num_classes": 0}},
+    {"loss": {"label_smoothing": 2, "pos_weight": [1]}, "amp": {"enabled": "yes"}},
+    {"loss": {"name": "kl_div", "reduction": "avg"}, "dataset": [1, 2]},
+    {"loss": "cross_entropy", "other": {"anything": 1}},
+    {"loss": {"name": "focal", "gamma": 2}},
+]
+
+
+@pytest.mark.parametrize("instance", INSTANCES)
+def test_section_by_section_validation_is_whole_document_validation(instance: dict) -> None:  # type: ignore[type-arg]
+    from losscfg.validation import _errors, validator
+
+    whole = sorted((tuple(e.absolute_path), e.message) for e in validator().iter_errors(instance))
+    by_section = sorted((path, e.message) for path, e in _errors(instance))
+    assert by_section == whole and whole
+
+
+def test_a_reused_verdict_is_positioned_in_each_document() -> None:
+    from helpers import check
+
+    first = check("loss:\n  name: cross_entropy\n  label_smothing: 0.1\n")
+    second = check("# moved down\n\nloss:\n    name: cross_entropy\n    label_smothing: 0.1\n")
+    assert [(d.code, d.line, d.column) for d in first] == [("LC102", 3, 3)]
+    assert [(d.code, d.line, d.column) for d in second] == [("LC102", 5, 5)]

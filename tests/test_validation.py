@@ -493,6 +493,11 @@ def test_default_loss_info(config: str, message: str, where: tuple[int, ...] | N
     assert (position(d) if where else d.line) == (where or None)
 
 
+@pytest.mark.parametrize("config", ["", "# a comment only\n", "---\n", "~\n"])
+def test_an_empty_file_is_an_empty_config(config: str) -> None:
+    assert codes(config) == ["LC901"]
+
+
 def test_default_loss_is_silent_with_a_name() -> None:
     assert "LC901" not in codes("loss:\n  name: cross_entropy\n")
     assert "LC901" not in codes("- a list\n")

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import codecs
+import errno
+import os
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,9 +14,9 @@ from typing import Any
 from losscfg import registry, suppression
 from losscfg.context import CLI, ClassCount, Context, Finding
 from losscfg.diagnostics import Diagnostic, Severity, Span
-from losscfg.document import Document, load
+from losscfg.document import Document, load, split_lines
 from losscfg.rules.syntax import IO_ERROR, YAML_SYNTAX
-from losscfg.schema import catalogue
+from losscfg.schema import SECTIONS, catalogue
 from losscfg.selection import Selection
 from losscfg.validation import schema_diagnostics
 
@@ -76,6 +79,14 @@ def inspect_path(
     shown = STDIN_NAME if path == STDIN else path
     try:
         data = _read(path, stdin)
+    except _TooLarge as large:
+        diagnostic = YAML_SYNTAX.diagnostic(
+            f"the file is {'over ' if path == STDIN else ''}{large.size / 2**20:.1f} MiB; "
+            "losscfg does not read files over "
+            f"{MAX_BYTES // 2**20} MiB: no training config is that large",
+            hint="is this a data file? leave it out of the paths to check",
+        )
+        return FileReport(shown, [diagnostic]), None
     except OSError as problem:
         reason = problem.strerror or type(problem).__name__
         diagnostic = IO_ERROR.diagnostic(
@@ -85,14 +96,39 @@ def inspect_path(
     return inspect_source(data, shown, options)
 
 
+#: Larger files are not read: no config is this large (a 100,000-value document is ~1 MB).
+MAX_BYTES = 32 * 1024 * 1024
+
+
+class _TooLarge(Exception):
+    def __init__(self, size: int) -> None:
+        super().__init__(size)
+        self.size = size
+
+
+def read_stdin() -> bytes:
+    """Standard input, up to one byte more than MAX_BYTES (an endless stream is cut there)."""
+    import sys
+
+    return sys.stdin.buffer.read(MAX_BYTES + 1)
+
+
 def _read(path: str, stdin: bytes | None) -> bytes:
     if path == STDIN:
-        if stdin is not None:
-            return stdin
-        import sys
-
-        return sys.stdin.buffer.read()
-    return Path(path).read_bytes()
+        data = stdin if stdin is not None else read_stdin()
+        if len(data) > MAX_BYTES:
+            raise _TooLarge(len(data))
+        return data
+    # O_NONBLOCK: opening a FIFO must not wait for a writer; a regular file ignores it.
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with os.fdopen(descriptor, "rb") as stream:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
+            kind = "a directory" if stat.S_ISDIR(status.st_mode) else "not a regular file"
+            raise OSError(errno.EINVAL, f"{kind}: losscfg reads regular files only")
+        if status.st_size > MAX_BYTES:
+            raise _TooLarge(status.st_size)
+        return stream.read(MAX_BYTES + 1)
 
 
 def check_source(source: bytes | str, path: str, options: Options) -> FileReport:
@@ -134,7 +170,7 @@ def _finish(report: FileReport, text: str) -> FileReport:
     report.diagnostics.sort(key=Diagnostic.sort_key)
     if report.diagnostics:
         wanted = {d.line for d in report.diagnostics if d.line is not None}
-        for number, line in enumerate(text.splitlines(), start=1):
+        for number, line in enumerate(split_lines(text), start=1):
             if number in wanted:
                 report.lines[number] = line
     return report
@@ -147,7 +183,6 @@ def _loss_is_usable(data: Any) -> bool:
 def _lc002_in_scope(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     """Duplicate keys count in the document's own mapping and in the four sections only:
     the rest of a config is not losscfg's business (SPEC §1)."""
-    from losscfg.schema import SECTIONS
 
     def in_scope(d: Diagnostic) -> bool:
         if d.code != "LC002" or d.pointer is None:
@@ -158,7 +193,10 @@ def _lc002_in_scope(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
 
 
 def _as_trained(data: Any) -> Any:
-    """The data as the trainer reads it: `loss.name` lower-cased (LC107 reports the case)."""
+    """The data as the trainer reads it: an empty file is an empty config, and `loss.name`
+    is lower-cased (LC107 reports the case)."""
+    if data is None:
+        return {}
     if isinstance(data, dict) and isinstance(data.get("loss"), dict):
         name = data["loss"].get("name")
         if isinstance(name, str) and name != name.lower():
@@ -206,9 +244,8 @@ def decode(data: bytes) -> tuple[str | None, Diagnostic | None]:
     try:
         return data.decode("utf-8"), None
     except UnicodeDecodeError as problem:
-        line = data.count(b"\n", 0, problem.start) + 1
-        line_start = data.rfind(b"\n", 0, problem.start) + 1
-        column = len(data[line_start : problem.start].decode("utf-8", errors="replace")) + 1
+        before = split_lines(data[: problem.start].decode("utf-8") + "x")
+        line, column = len(before), len(before[-1])
         return None, YAML_SYNTAX.diagnostic(
             f"the file is not UTF-8: byte 0x{data[problem.start]:02x} cannot be decoded "
             "(is it Latin-1 or another legacy encoding?)",

@@ -165,9 +165,10 @@ def check(
     if dry_run:
         _check_device(device)
 
+    from losscfg.check import read_stdin
     from losscfg.runner import check_all
 
-    stdin = sys.stdin.buffer.read() if "-" in files else None
+    stdin = read_stdin() if "-" in files else None
     reports: list[FileReport] = []
 
     def collected() -> Iterable[FileReport]:
@@ -453,7 +454,7 @@ def main() -> None:
     except KeyboardInterrupt:
         typer.echo("losscfg: interrupted", err=True)
         sys.exit(130)
-    except Exception as bug:
+    except Exception as bug:  # the last line of defence: a bug, reported in one line
         if os.environ.get("LOSSCFG_TRACEBACK"):
             raise
         typer.echo(

@@ -53,7 +53,7 @@ class Context:
         """SPEC §3: the command line, then `model.num_classes`, then the dataset, else None."""
         return self.given_class_count or self.model_class_count() or self.dataset_class_count()
 
-    @property
+    @cached_property
     def data(self) -> dict[Any, Any]:
         return self.document.data if isinstance(self.document.data, dict) else {}
 
@@ -62,18 +62,18 @@ class Context:
         value = self.data.get(name)
         return value if isinstance(value, dict) else None
 
-    @property
+    @cached_property
     def loss(self) -> dict[Any, Any]:
         return self.section("loss") or {}
 
-    @property
+    @cached_property
     def loss_name(self) -> str | None:
         """The catalogue name the trainer builds, or None when `loss.name` is not one."""
         if "name" not in self.loss:
             return self.catalogue.default_loss
         return self.catalogue.canonical_name(self.loss["name"])
 
-    @property
+    @cached_property
     def loss_spec(self) -> Loss | None:
         name = self.loss_name
         return self.catalogue.losses.get(name) if name else None

@@ -8,6 +8,7 @@ nothing here raises on bad input, and no tag outside the safe set is ever constr
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -123,6 +124,17 @@ class Document:
         return json_pointer(parts)
 
 
+_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+
+
+def split_lines(text: str) -> list[str]:
+    """The lines of `text` as YAML counts them (CR, LF, CRLF, NEL, LS and PS break lines)."""
+    lines = _LINE_BREAK.split(text)
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
 def _hashable(value: Any) -> bool:
     try:
         hash(value)
@@ -153,21 +165,17 @@ class _Collection:
 
     event: Any
     start_count: int
+    is_mapping: bool
     items: list[Any] = field(default_factory=list)  # sequence values
     nodes: list[Node] = field(default_factory=list)  # sequence nodes
     pairs: list[tuple[Any, Node, str, Any, Node]] = field(default_factory=list)  # mapping
     key: tuple[Any, Node, str] | None = None  # a mapping key waiting for its value
 
-    @property
-    def is_mapping(self) -> bool:
-        return isinstance(self.event, yaml.MappingStartEvent)
-
 
 def load(text: str) -> Document:
     """Read one YAML document from `text` (already decoded)."""
+    text = text.removeprefix("\ufeff")  # a byte-order mark is no content; columns start after it
     document = Document(text)
-    if text.startswith("\ufeff"):
-        text = text[1:]
     loader = _Loader(text)
     try:
         _Builder(loader, document).run()
@@ -192,6 +200,12 @@ def load(text: str) -> Document:
     return document
 
 
+# Plain scalars resolve and construct the same way every time: values by their text.
+_PLAIN_VALUES: dict[str, Any] = {}
+_PLAIN_CACHE_SIZE = 4096
+_MISSING = object()
+
+
 class _Builder:
     def __init__(self, loader: Any, document: Document) -> None:
         self.loader = loader
@@ -203,6 +217,7 @@ class _Builder:
 
     def run(self) -> None:
         get = self.loader.get_event
+        stack = self.stack
         documents = 0
         while True:
             event = get()
@@ -210,15 +225,16 @@ class _Builder:
             if kind is yaml.ScalarEvent:
                 self._count(1, event)
                 value, node = self._scalar(event)
-                self._add(value, node, event, 1)
+                self._add(value, node, event.anchor, event, 1)
             elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
                 self._check_collection_tag(event)
                 self._count(1, event)
-                self.stack.append(_Collection(event, self.count))
+                stack.append(_Collection(event, self.count, kind is yaml.MappingStartEvent))
             elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
-                done = self.stack.pop()
+                done = stack.pop()
                 value, node = self._finish(done, event)
-                self._add(value, node, done.event, self.count - done.start_count + 1)
+                size = self.count - done.start_count + 1
+                self._add(value, node, done.event.anchor, done.event, size)
             elif kind is yaml.AliasEvent:
                 self._alias(event)
             elif kind is yaml.DocumentStartEvent:
@@ -244,27 +260,47 @@ class _Builder:
             raise _TooLarge(event)
 
     def _scalar(self, event: Any) -> tuple[Any, Node]:
-        value = event.value
         tag = event.tag
-        plain = event.implicit[0] if tag is None or tag == "!" else False
-        if tag == "!" or (tag is None and not event.implicit[0]):
-            tag = _STR
-        elif tag is None:
-            tag = self.loader.resolve(yaml.ScalarNode, value, event.implicit)
-        node = Node(_position(event), plain=bool(plain))
+        if tag is None and event.implicit[0]:
+            return self._plain(event), Node(_position(event), plain=True)
+        node = Node(_position(event))
+        value = event.value
+        if tag is None or tag == "!":
+            return value, node
         if tag == _STR:
             return value, node
         if tag == _MERGE:
             return _MergeKey(), node
         if tag not in _SCALAR_TAGS:
             raise _refused(tag, event)
+        return self._construct(tag, event), node
+
+    def _plain(self, event: Any) -> Any:
+        """A plain scalar as PyYAML's resolver and safe constructors make it."""
+        text = event.value
+        value = _PLAIN_VALUES.get(text, _MISSING)
+        if value is not _MISSING:
+            return value
+        tag = self.loader.resolve(yaml.ScalarNode, text, (True, False))
+        if tag == _STR:
+            value = text
+        elif tag == _MERGE:
+            return _MergeKey()
+        else:
+            value = self._construct(tag, event)
+        if len(_PLAIN_VALUES) >= _PLAIN_CACHE_SIZE:
+            _PLAIN_VALUES.clear()
+        _PLAIN_VALUES[text] = value
+        return value
+
+    def _construct(self, tag: str, event: Any) -> Any:
         constructor = self.loader.yaml_constructors[tag]
-        scalar = yaml.ScalarNode(tag, value, event.start_mark, event.end_mark, event.style)
+        scalar = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
         try:
-            return constructor(self.loader, scalar), node
-        except (ValueError, TypeError, yaml.YAMLError) as problem:
+            return constructor(self.loader, scalar)
+        except Exception as problem:  # PyYAML's own constructors fail in several ways
             raise LoadError(
-                f"cannot read {value!r} as {tag.removeprefix(_TAG)}: {problem}",
+                f"cannot read {event.value!r} as {tag.removeprefix(_TAG)}: {problem}",
                 _position(event),
                 "correct the value or remove the explicit tag",
             ) from None
@@ -278,7 +314,7 @@ class _Builder:
     def _alias(self, event: Any) -> None:
         anchored = self.anchors.get(event.anchor)
         if anchored is None:
-            open_anchor = any(c.event.anchor == event.anchor for c in self.stack)
+            open_anchor = any(frame.event.anchor == event.anchor for frame in self.stack)
             reason = "refers to a node that contains it" if open_anchor else "is not defined"
             raise LoadError(
                 f"alias *{event.anchor} {reason}",
@@ -288,30 +324,29 @@ class _Builder:
             )
         value, node, size = anchored
         self._count(size, event)
-        self._add(value, node, event, size)
+        self._add(value, node, None, event, size)
 
-    def _add(self, value: Any, node: Node, event: Any, size: int) -> None:
+    def _add(self, value: Any, node: Node, anchor: str | None, event: Any, size: int) -> None:
         """Attach a finished value to the collection being built (or make it the document)."""
-        anchor = getattr(event, "anchor", None)
-        if anchor is not None and not isinstance(event, yaml.AliasEvent):
+        if anchor is not None:
             self.anchors[anchor] = (value, node, size)
-        parent = self.stack[-1] if self.stack else None
-        if isinstance(value, _MergeKey) and (
-            parent is None or not parent.is_mapping or parent.key is not None
-        ):
-            raise LoadError(
-                "<< is YAML's merge key; it cannot stand as a value",
-                node.position,
-                "quote it ('<<') if you mean the text",
-            )
-        if parent is None:
+        if not self.stack:
+            if isinstance(value, _MergeKey):
+                raise _merge_as_value(node)
             self.root = (value, node)
-        elif not parent.is_mapping:
+            return
+        parent = self.stack[-1]
+        if not parent.is_mapping:
+            if isinstance(value, _MergeKey):
+                raise _merge_as_value(node)
             parent.items.append(value)
             parent.nodes.append(node)
         elif parent.key is None:
-            parent.key = (value, node, _key_text(event, value))
+            text = event.value if type(event) is yaml.ScalarEvent else str(value)
+            parent.key = (value, node, text)
         else:
+            if isinstance(value, _MergeKey):
+                raise _merge_as_value(node)
             key, key_node, key_text = parent.key
             parent.pairs.append((key, key_node, key_text, value, node))
             parent.key = None
@@ -463,10 +498,12 @@ def _refused(tag: str, event: Any) -> LoadError:
     )
 
 
-def _key_text(event: Any, value: Any) -> str:
-    if isinstance(event, yaml.ScalarEvent):
-        return str(event.value)
-    return str(value)
+def _merge_as_value(node: Node) -> LoadError:
+    return LoadError(
+        "<< is YAML's merge key; it cannot stand as a value",
+        node.position,
+        "quote it ('<<') if you mean the text",
+    )
 
 
 def _kind(value: Any) -> str:
@@ -477,13 +514,12 @@ def _kind(value: Any) -> str:
 def _syntax_diagnostic(problem: yaml.YAMLError, text: str) -> Diagnostic:
     mark = getattr(problem, "problem_mark", None) or getattr(problem, "context_mark", None)
     if isinstance(problem, yaml.reader.ReaderError):
-        line, column = _line_column(text, problem.position)
-        message = (
-            f"character {problem.character!r} (#x{ord(problem.character):04x}) is not allowed "
-            "in YAML"
-            if isinstance(problem.character, str)
-            else str(problem.reason)
-        )
+        offset = problem.position
+        if LIBYAML:  # libyaml reads UTF-8 and counts bytes
+            offset = len(text.encode("utf-8")[:offset].decode("utf-8", errors="ignore"))
+        line, column = _line_column(text, offset)
+        code = problem.character if isinstance(problem.character, int) else ord(problem.character)
+        message = f"the character #x{code:04x} is not allowed in YAML ({problem.reason})"
         return YAML_SYNTAX.diagnostic(
             message,
             span=Span(line, column, line, column + 1),
@@ -509,7 +545,7 @@ def _syntax_diagnostic(problem: yaml.YAMLError, text: str) -> Diagnostic:
 
 def _inside(text: str, line: int, column: int) -> tuple[int, int]:
     """A parser position at the very end of the file moves to the end of its last line."""
-    lines = text.splitlines()
+    lines = split_lines(text)
     if line <= len(lines):
         return line, column
     while lines and not lines[-1].strip():
@@ -519,5 +555,5 @@ def _inside(text: str, line: int, column: int) -> tuple[int, int]:
 
 def _line_column(text: str, offset: int) -> tuple[int, int]:
     """1-based line and column of a character offset."""
-    line_start = text.rfind("\n", 0, offset) + 1
-    return text.count("\n", 0, offset) + 1, offset - line_start + 1
+    before = split_lines(text[:offset] + "x")
+    return len(before), len(before[-1])

@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import pkgutil
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -99,8 +99,15 @@ def all_rules() -> list[Rule]:
     return sorted(_RULES.values(), key=lambda r: r.code)
 
 
-def checks() -> Iterator[Rule]:
-    return (r for r in all_rules() if r.check is not None)
+def checks() -> list[Rule]:
+    """The rules that are checks of a file's context, by code."""
+    global _CHECKS
+    if _CHECKS is None:
+        _CHECKS = [r for r in all_rules() if r.check is not None]
+    return _CHECKS
+
+
+_CHECKS: list[Rule] | None = None
 
 
 def find(code_or_name: str) -> Rule | None:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-import traceback
 from collections.abc import Iterator, Sequence
 
 from losscfg import registry
@@ -35,12 +33,23 @@ def check_all(
         for path in files:
             yield safe_check(path, options, stdin=stdin)
         return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     _warm_up()
     global _options
     _options = options
     context = multiprocessing.get_context("fork")
-    with context.Pool(workers) as pool:
-        yield from pool.imap(_check_in_worker, files, chunksize=_CHUNK)
+    done = 0
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        try:
+            for report in pool.map(_check_in_worker, files, chunksize=_CHUNK):
+                done += 1
+                yield report
+        except BrokenProcessPool:
+            for path in files[done:]:
+                yield FileReport(path, internal_error="a worker process died while checking it")
 
 
 def unsearchable_report(folder: str, reason: str) -> FileReport:
@@ -54,7 +63,9 @@ def safe_check(path: str, options: Options, *, stdin: bytes | None = None) -> Fi
     """Check one file; a bug in losscfg becomes a report that says so, not a crash."""
     try:
         return check_path(path, options, stdin=stdin)
-    except Exception as bug:
+    except Exception as bug:  # any exception here is a bug in losscfg: report it, go on
+        import traceback
+
         where = traceback.extract_tb(bug.__traceback__)[-1]
         return FileReport(
             path,
@@ -69,7 +80,11 @@ def _check_in_worker(path: str) -> FileReport:
 
 
 def _workers(files: int) -> int:
-    if files < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+    if files < PARALLEL_FROM:
+        return 1
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods():
         return 1
     try:
         cores = len(os.sched_getaffinity(0))

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from losscfg.diagnostics import Diagnostic, Severity, Span
-from losscfg.document import Document, Node
+from losscfg.document import Document, Node, split_lines
 from losscfg.registry import UnknownSelector, expand, find
 from losscfg.rules.comments import BAD_SUPPRESSION
 from losscfg.selection import ALWAYS_ON, Selection
@@ -90,7 +90,7 @@ def _problems(comments: list[_Comment], selection: Selection) -> Iterator[Diagno
 
 def _comments(document: Document) -> Iterator[_Comment]:
     inside = _scalar_positions(document)
-    for number, line in enumerate(document.text.splitlines(), start=1):
+    for number, line in enumerate(split_lines(document.text), start=1):
         for match in _COMMENT.finditer(line):
             column = match.start() + 1
             if match.start() > 0 and not line[match.start() - 1].isspace():

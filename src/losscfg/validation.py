@@ -56,16 +56,55 @@ def validator() -> Any:
     return Validator(inlined(schema()))
 
 
+@cache
+def _section_validators() -> dict[str, Any] | None:
+    """A validator per section, when the schema's root only says that the document is a
+    mapping and describes its sections: checking the sections one by one then gives exactly
+    the errors of checking the document, and a section's verdict can be reused."""
+    root = inlined(schema())
+    described = {"$schema", "$id", "title", "description", "type", "properties"}
+    if set(root) - described or root.get("type") != "object":
+        return None
+    Validator = type(validator())
+    return {name: Validator(section) for name, section in root["properties"].items()}
+
+
+# Verdicts on sections already seen (configs of one repository share most sections).
+_VERDICTS: dict[tuple[str, str], list[ValidationError]] = {}
+_VERDICTS_SIZE = 4096
+_LONGEST_KEY = 10_000
+
+
+def _errors(instance: Any) -> list[tuple[tuple[Any, ...], ValidationError]]:
+    """Every schema error with its path in the document."""
+    sections = _section_validators()
+    if sections is None or not isinstance(instance, dict):
+        return [(tuple(e.absolute_path), e) for e in validator().iter_errors(instance)]
+    found = []
+    for name, section_validator in sections.items():
+        if name not in instance:
+            continue
+        value = instance[name]
+        key = (name, repr(value))
+        verdict = _VERDICTS.get(key) if len(key[1]) <= _LONGEST_KEY else None
+        if verdict is None:
+            verdict = list(section_validator.iter_errors(value))
+            if len(key[1]) <= _LONGEST_KEY:
+                if len(_VERDICTS) >= _VERDICTS_SIZE:
+                    _VERDICTS.clear()
+                _VERDICTS[key] = verdict
+        found += [((name, *e.absolute_path), e) for e in verdict]
+    return found
+
+
 def schema_diagnostics(instance: Any, document: Document, catalogue: Catalogue) -> list[Diagnostic]:
     """The schema's verdict on `instance` (the document's data, loss name lower-cased)."""
     errors = sorted(
-        validator().iter_errors(instance),
-        key=lambda e: (len(e.absolute_path), _PRIORITY.get(e.validator, 9)),
+        _errors(instance), key=lambda pe: (len(pe[0]), _PRIORITY.get(str(pe[1].validator), 9))
     )
     found: dict[tuple[str, str], Diagnostic] = {}
     reported_paths: set[tuple[Any, ...]] = set()
-    for error in errors:
-        path = tuple(error.absolute_path)
+    for path, error in errors:
         if any(path[: len(done)] == done for done in reported_paths):
             continue  # a problem inside a value already reported (a list that is a string)
         made = list(_diagnose(error, path, instance, document, catalogue))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 from collections.abc import Iterable
@@ -125,6 +124,8 @@ def closest(word: str, choices: Iterable[str]) -> str | None:
     squashed = {_squash(choice): choice for choice in options}
     if _squash(word) in squashed:
         return squashed[_squash(word)]
+    import difflib
+
     match = difflib.get_close_matches(word.lower()[:100], options, n=1, cutoff=0.6)
     return match[0] if match else None
 

@@ -12,6 +12,7 @@ from typing import IO, Any
 from losscfg.check import FileReport, Options, inspect_path
 from losscfg.context import Context
 from losscfg.diagnostics import Diagnostic, Severity
+from losscfg.document import split_lines
 from losscfg.dryrun.devices import require_torch, resolve_device
 from losscfg.paths import expand
 from losscfg.report.text import Piece, TextOptions
@@ -100,7 +101,7 @@ def _rows(
     for path in files:
         try:
             report, context = inspect_path(path, options, stdin=stdin)
-        except Exception as bug:
+        except Exception as bug:  # a bug in losscfg: reported, the others still run
             yield Row(FileReport(path, internal_error=f"{type(bug).__name__}: {bug}"), NOT_RUN)
             continue
         if context is None or report.internal_error or report.count(Severity.ERROR):
@@ -120,7 +121,7 @@ def _rows(
         if diagnostic.code in selection:
             report.diagnostics.append(diagnostic)
             if diagnostic.line is not None:
-                source = context.document.text.splitlines()
+                source = split_lines(context.document.text)
                 report.lines[diagnostic.line] = source[diagnostic.line - 1]
             yield Row(report, FAILED, result)
         else:

@@ -151,7 +151,7 @@ def _grads_finite(model: nn.Module) -> bool:
 def _stage(stage: str, work: Callable[[], Any]) -> Any:
     try:
         return work()
-    except Exception as problem:
+    except Exception as problem:  # torch's error, whatever its type, is the diagnostic
         words = " ".join(str(problem).split())
         raise _Failed("LC501", f"{stage} failed: {type(problem).__name__}: {words}") from None
 

@@ -1,0 +1,157 @@
+"""losscfg check against check-jsonschema on the same files, side by side in one run.
+
+    python benchmarks/run.py [--sizes 1,100,1000,10000] [--rounds 5] [--markdown]
+
+Generates the corpora (benchmarks/corpus.py, under benchmarks/corpora/), then for each size
+runs the two commands alternately, `--rounds` times each, on the same file list:
+
+    losscfg check --quiet --exit-zero FILES...
+    check-jsonschema --schemafile schemas/losscfg.schema.json FILES...
+
+and prints the median wall time of each, their ratio against SPEC §12's budget, the time per
+file, and the peak RSS of each command's whole process tree (sampled from /proc every 5 ms).
+Run it on a quiet machine, with bytecode written (unset PYTHONDONTWRITEBYTECODE). For the
+numbers users see, give each tool its own plain (not editable) install; see README.md here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from corpus import generate
+
+ROOT = Path(__file__).resolve().parent.parent
+BUDGET = {1: 0.7, 1000: 0.2, 10000: 0.12}  # SPEC §12: at most this ratio
+
+
+def tree_rss_kib(pid: int) -> int:
+    """Resident memory of a process and all its descendants, in KiB (Linux /proc)."""
+    total, pending = 0, [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            with open(f"/proc/{current}/status", encoding="ascii") as status:
+                for line in status:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+                        break
+            for task in os.listdir(f"/proc/{current}/task"):
+                with open(f"/proc/{current}/task/{task}/children", encoding="ascii") as children:
+                    pending.extend(int(child) for child in children.read().split())
+        except (FileNotFoundError, ProcessLookupError, PermissionError):
+            continue
+    return total
+
+
+def timed(command: list[str]) -> tuple[float, int]:
+    """Wall time in seconds and peak RSS of the process tree in KiB."""
+    peak = 0
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, tree_rss_kib(process.pid))
+            done.wait(0.005)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    process.wait()
+    elapsed = time.perf_counter() - start
+    done.set()
+    sampler.join()
+    return elapsed, peak
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", default="1,100,1000,10000")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--markdown", action="store_true", help="print a markdown table")
+    parser.add_argument("--losscfg", default=shutil.which("losscfg"), help="the executable")
+    parser.add_argument(
+        "--check-jsonschema", default=shutil.which("check-jsonschema"), help="the executable"
+    )
+    args = parser.parse_args()
+    losscfg, checker = args.losscfg, args.check_jsonschema
+    if not losscfg or not checker:
+        sys.exit("needs losscfg and check-jsonschema: on PATH, or --losscfg / --check-jsonschema")
+    schema = ROOT / "schemas" / "losscfg.schema.json"
+    rows = []
+    for size in (int(s) for s in args.sizes.split(",")):
+        files = [str(p) for p in generate(ROOT / "benchmarks" / "corpora" / str(size), size)]
+        ours_cmd = [losscfg, "check", "--quiet", "--exit-zero", *files]
+        theirs_cmd = [checker, "--schemafile", str(schema), *files]
+        ours, theirs = [], []
+        timed(ours_cmd), timed(theirs_cmd)  # warm the page cache and bytecode
+        for _ in range(args.rounds):
+            ours.append(timed(ours_cmd))
+            theirs.append(timed(theirs_cmd))
+        our_time = statistics.median(t for t, _ in ours)
+        their_time = statistics.median(t for t, _ in theirs)
+        rows.append(
+            (
+                size,
+                our_time,
+                their_time,
+                our_time / their_time,
+                BUDGET.get(size),
+                our_time / size * 1000,
+                max(m for _, m in ours) / 1024,
+                max(m for _, m in theirs) / 1024,
+            )
+        )
+        print(f"... {size} files done", file=sys.stderr)
+    header = (
+        "files",
+        "losscfg s",
+        "check-jsonschema s",
+        "ratio",
+        "budget",
+        "ms/file (losscfg)",
+        "peak RSS losscfg MiB",
+        "peak RSS check-jsonschema MiB",
+    )
+    lines = []
+    for size, ours_s, theirs_s, ratio, budget, per_file, rss, their_rss in rows:
+        verdict = "-" if budget is None else f"<= {budget} {'ok' if ratio <= budget else 'MISSED'}"
+        lines.append(
+            (
+                str(size),
+                f"{ours_s:.3f}",
+                f"{theirs_s:.3f}",
+                f"{ratio:.3f}",
+                verdict,
+                f"{per_file:.3f}",
+                f"{rss:.0f}",
+                f"{their_rss:.0f}",
+            )
+        )
+    cores = len(os.sched_getaffinity(0))
+    python = sys.version.split()[0]
+    print(f"median of {args.rounds} alternating rounds; {cores} cores; Python {python}")
+    if args.markdown:
+        print("| " + " | ".join(header) + " |")
+        print("|" + "---|" * len(header))
+        for line in lines:
+            print("| " + " | ".join(line) + " |")
+    else:
+        widths = [max(len(h), *(len(line[i]) for line in lines)) for i, h in enumerate(header)]
+        print("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)))
+        for line in lines:
+            print("  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)))
+
+
+if __name__ == "__main__":
+    main()

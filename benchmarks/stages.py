@@ -1,0 +1,93 @@
+"""Where the time of one file goes, in-process, and what each cache is worth.
+
+    python benchmarks/stages.py [--files 1000] [--rounds 5]
+
+Checks the generated corpus (benchmarks/corpus.py) in this process and prints the median time
+per file of: loading (YAML with positions), validating against the schema, the rest (rules,
+suppressions), and the whole check; then the whole check again with each cache turned off:
+the plain-scalar cache of losscfg.document and the section-verdict cache of losscfg.validation.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from corpus import generate
+
+from losscfg import document, validation
+from losscfg.check import Options, _as_trained, check_source
+from losscfg.registry import all_rules
+from losscfg.schema import catalogue
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def per_file(work: Callable[[], object], count: int, rounds: int) -> float:
+    times = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) / count * 1e6
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--files", type=int, default=1000)
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+    paths = generate(ROOT / "benchmarks" / "corpora" / str(args.files), args.files)
+    sources = [(p.read_bytes(), str(p)) for p in paths]
+    texts = [data.decode("utf-8") for data, _ in sources]
+    all_rules()
+    validation.validator()
+    docs = [document.load(text) for text in texts]
+    known = catalogue()
+    options = Options()
+
+    def load_all() -> None:
+        for text in texts:
+            document.load(text)
+
+    def validate_all() -> None:
+        for doc in docs:
+            validation.schema_diagnostics(_as_trained(doc.data), doc, known)
+
+    def check_all() -> None:
+        for data, path in sources:
+            check_source(data, path, options)
+
+    n, r = args.files, args.rounds
+    load_us, validate_us, check_us = (
+        per_file(load_all, n, r),
+        per_file(validate_all, n, r),
+        per_file(check_all, n, r),
+    )
+    rows = [
+        ("load (YAML with positions)", load_us),
+        ("validate (JSON Schema)", validate_us),
+        ("rules, suppressions, report", check_us - load_us - validate_us),
+        ("whole check", check_us),
+    ]
+    size, longest = document._PLAIN_CACHE_SIZE, validation._LONGEST_KEY
+    document._PLAIN_CACHE_SIZE = 0
+    document._PLAIN_VALUES.clear()
+    rows.append(("whole check, no plain-scalar cache", per_file(check_all, n, r)))
+    document._PLAIN_CACHE_SIZE = size
+    validation._LONGEST_KEY = -1
+    validation._VERDICTS.clear()
+    rows.append(("whole check, no section-verdict cache", per_file(check_all, n, r)))
+    validation._LONGEST_KEY = longest
+    print(f"{n} generated configs, median of {r} rounds, microseconds per file")
+    for label, micros in rows:
+        print(f"  {label:<40} {micros:8.1f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,156 @@
+"""Property-based tests: whatever text comes in, losscfg answers with diagnostics that point
+inside the file, an exit code of 0, 1 or 2, and never an exception."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from helpers import CORPUS, EXAMPLES
+from losscfg.check import Options, check_source
+from losscfg.cli import app
+from losscfg.document import split_lines
+
+TOKENS = [
+    "loss",
+    "model",
+    "dataset",
+    "amp",
+    "name",
+    "weight",
+    "pos_weight",
+    "ignore_index",
+    "label_smoothing",
+    "reduction",
+    "log_target",
+    "beta",
+    "num_classes",
+    "enabled",
+    "cross_entropy",
+    "nll",
+    "bce",
+    "kl_div",
+    "sqr_hinge",
+    "cifar10",
+    "quant_cnv",
+    ":",
+    ": ",
+    "- ",
+    "[",
+    "]",
+    "{",
+    "}",
+    ", ",
+    "\n",
+    "\n  ",
+    "\n    ",
+    "  ",
+    "#",
+    " # losscfg: disable=",
+    "LC205",
+    "&a ",
+    "*a",
+    "<<: ",
+    "!!int ",
+    "!!python/name:x ",
+    "!custom ",
+    "'",
+    '"',
+    "|",
+    ">",
+    "? ",
+    "---\n",
+    "...\n",
+    "%YAML 1.1\n",
+    "1",
+    "0",
+    "-1",
+    "1.0",
+    "1e-3",
+    ".nan",
+    ".inf",
+    "null",
+    "~",
+    "true",
+    "yes",
+    "on",
+    "2024-01-02",
+    "\t",
+    "\r\n",
+    "\x85",
+    "\u2028",
+    "é",
+    "\x00",
+    "\ufeff",
+]
+SEEDS = [p.read_text(encoding="utf-8") for p in sorted(EXAMPLES.rglob("*.yaml"))]
+if CORPUS.is_dir():
+    SEEDS += [p.read_text(encoding="utf-8") for p in sorted(CORPUS.glob("*.yaml"))[:12]]
+
+yamlish = st.lists(st.sampled_from(TOKENS) | st.text(max_size=4), max_size=60).map("".join)
+
+
+@st.composite
+def mutated_config(draw: st.DrawFn) -> str:
+    text = draw(st.sampled_from(SEEDS))
+    for _ in range(draw(st.integers(1, 4))):
+        at = draw(st.integers(0, len(text)))
+        action = draw(st.sampled_from(["insert", "delete", "duplicate-line", "indent"]))
+        if action == "insert":
+            text = text[:at] + draw(st.sampled_from(TOKENS)) + text[at:]
+        elif action == "delete":
+            text = text[:at] + text[at + draw(st.integers(1, 20)) :]
+        elif action == "duplicate-line":
+            lines = text.split("\n")
+            index = draw(st.integers(0, len(lines) - 1))
+            text = "\n".join([*lines[: index + 1], lines[index], *lines[index + 1 :]])
+        else:
+            start = text.rfind("\n", 0, at) + 1
+            text = text[:start] + draw(st.sampled_from([" ", "  ", "\t"])) + text[start:]
+    return text
+
+
+def assert_inside(text: str, path: str = "f.yaml") -> None:
+    report = check_source(text.encode("utf-8", errors="surrogatepass"), path, Options())
+    assert report.internal_error is None
+    lines = split_lines(text.removeprefix("\ufeff")) or [""]
+    for d in report.diagnostics:
+        if d.line is None:
+            continue
+        assert d.column is not None and d.end_line is not None and d.end_column is not None
+        assert 1 <= d.line <= len(lines), (d, len(lines))
+        assert 1 <= d.column <= len(lines[d.line - 1]) + 1, (d, lines[d.line - 1])
+        assert (d.line, d.column) <= (d.end_line, d.end_column), d
+        assert d.end_line <= len(lines) + 1, d
+
+
+FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@FAST
+@given(yamlish)
+def test_yamlish_text(text: str) -> None:
+    assert_inside(text)
+
+
+@FAST
+@given(mutated_config())
+def test_mutated_real_configs(text: str) -> None:
+    assert_inside(text)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(yamlish, mutated_config(), st.binary(max_size=200)))
+def test_command_line_exit_codes(data: str | bytes) -> None:
+    raw = data.encode("utf-8", errors="surrogatepass") if isinstance(data, str) else data
+    result = CliRunner().invoke(app, ["check", "--format", "json", "-"], input=raw)
+    assert result.exit_code in (0, 1, 2), result.output
+    assert "Traceback" not in result.output and "internal error" not in result.output
+
+
+def test_split_lines_counts_as_yaml_does(tmp_path: Path) -> None:
+    assert split_lines("a\r\nb\rc\nd\x85e\u2028f\u2029g") == ["a", "b", "c", "d", "e", "f", "g"]
+    assert split_lines("a\x0cb\n") == ["a\x0cb"]
