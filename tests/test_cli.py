@@ -241,3 +241,13 @@ def test_internal_error_exits_3_names_the_file_and_checks_the_others(
     assert "ZeroDivisionError" in result.stderr and "please report it" in result.stderr
     assert "LC101" in result.stdout  # c.yaml, after the bug, was still checked
     assert "Traceback" not in result.output
+
+
+def test_notice_when_pyyaml_has_no_libyaml(cli, in_tmp: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from losscfg import document
+
+    path = write(in_tmp, "c.yaml", GOOD)
+    assert "libyaml" not in run(cli, "check", str(path)).stderr
+    monkeypatch.setattr(document, "LIBYAML", False)
+    result = run(cli, "check", str(path))
+    assert result.exit_code == 0 and "pure-Python parser" in result.stderr

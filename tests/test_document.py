@@ -8,6 +8,7 @@ import pytest
 import yaml as pyyaml
 
 from helpers import codes, only, position, yaml
+from losscfg import document
 from losscfg.diagnostics import Span
 from losscfg.document import LIBYAML, MAX_VALUES, load
 
@@ -26,6 +27,16 @@ SAMPLES = [
     "# only a comment\n",
     "---\n",
 ]
+
+
+@pytest.fixture(params=["libyaml", "pure-python"], autouse=True)
+def loader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every test here runs with libyaml and with PyYAML's pure-Python parser (the fallback)."""
+    if request.param == "pure-python":
+        monkeypatch.setattr(document, "_Loader", pyyaml.SafeLoader)
+    elif not LIBYAML:
+        pytest.skip("PyYAML has no libyaml here")
+    return str(request.param)
 
 
 @pytest.mark.parametrize("text", SAMPLES)

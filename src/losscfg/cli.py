@@ -157,6 +157,7 @@ def check(
 
     from losscfg.paths import expand
 
+    _libyaml_notice()
     files, unsearchable = expand(paths)
     if output is not None and any(_same_file(output, f) for f in files):
         usage_error(
@@ -192,6 +193,17 @@ def check(
             dry_run_reports(runnable, options, device=device, exit_zero=exit_zero, stdin=stdin),
         )
     raise typer.Exit(code)
+
+
+def _libyaml_notice() -> None:
+    from losscfg.document import LIBYAML
+
+    if not LIBYAML:
+        typer.echo(
+            "losscfg: notice: PyYAML was built without libyaml here; using its pure-Python "
+            "parser, several times slower (reinstall PyYAML with libyaml for speed)",
+            err=True,
+        )
 
 
 def _runnable(report: FileReport) -> bool:

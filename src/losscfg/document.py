@@ -176,8 +176,9 @@ def load(text: str) -> Document:
     """Read one YAML document from `text` (already decoded)."""
     text = text.removeprefix("\ufeff")  # a byte-order mark is no content; columns start after it
     document = Document(text)
-    loader = _Loader(text)
+    loader = None
     try:
+        loader = _Loader(text)  # PyYAML's pure-Python reader already checks characters here
         _Builder(loader, document).run()
     except _TooLarge as problem:
         document.ok = False
@@ -196,7 +197,8 @@ def load(text: str) -> Document:
         document.data, document.root = None, None
         document.diagnostics.append(_syntax_diagnostic(problem, text))
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     return document
 
 
@@ -515,7 +517,7 @@ def _syntax_diagnostic(problem: yaml.YAMLError, text: str) -> Diagnostic:
     mark = getattr(problem, "problem_mark", None) or getattr(problem, "context_mark", None)
     if isinstance(problem, yaml.reader.ReaderError):
         offset = problem.position
-        if LIBYAML:  # libyaml reads UTF-8 and counts bytes
+        if _counts_bytes(problem):  # libyaml reads UTF-8 and counts bytes
             offset = len(text.encode("utf-8")[:offset].decode("utf-8", errors="ignore"))
         line, column = _line_column(text, offset)
         code = problem.character if isinstance(problem.character, int) else ord(problem.character)
@@ -541,6 +543,11 @@ def _syntax_diagnostic(problem: yaml.YAMLError, text: str) -> Diagnostic:
         span=Span(line, column, line, column + 1),
         hint="correct the YAML syntax at this position",
     )
+
+
+def _counts_bytes(problem: yaml.reader.ReaderError) -> bool:
+    """libyaml's reader errors give a byte offset; PyYAML's own reader a character offset."""
+    return _Loader is not yaml.SafeLoader
 
 
 def _inside(text: str, line: int, column: int) -> tuple[int, int]:
