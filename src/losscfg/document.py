@@ -547,7 +547,8 @@ def _syntax_diagnostic(problem: yaml.YAMLError, text: str) -> Diagnostic:
 
 def _counts_bytes(problem: yaml.reader.ReaderError) -> bool:
     """libyaml's reader errors give a byte offset; PyYAML's own reader a character offset."""
-    return _Loader is not yaml.SafeLoader
+    loader: type = _Loader
+    return loader is not yaml.SafeLoader
 
 
 def _inside(text: str, line: int, column: int) -> tuple[int, int]:
