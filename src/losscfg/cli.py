@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Annotated, NoReturn, Optional
@@ -84,6 +86,19 @@ PathsArgument = Annotated[
         show_default=False,
     ),
 ]
+SelectOption = Annotated[
+    Optional[list[str]],  # noqa: UP045
+    typer.Option("--select", help="Rules to run: codes, prefixes (LC2) or names, comma-separated."),
+]
+IgnoreOption = Annotated[
+    Optional[list[str]],  # noqa: UP045
+    typer.Option("--ignore", help="Rules to skip: codes, prefixes or names, comma-separated."),
+]
+NoColorOption = Annotated[bool, typer.Option("--no-color", help="No colour (NO_COLOR works too).")]
+ConfigOption = Annotated[
+    Optional[Path],  # noqa: UP045
+    typer.Option("--config", help="Settings file (default: the nearest pyproject.toml)."),
+]
 NumClassesOption = Annotated[
     Optional[int],  # noqa: UP045
     typer.Option("--num-classes", min=1, help="Class count of every config (SPEC §3)."),
@@ -103,16 +118,8 @@ def check(
             show_default=False,
         ),
     ] = None,
-    select: Annotated[
-        Optional[list[str]],  # noqa: UP045
-        typer.Option(
-            "--select", help="Rules to run: codes, prefixes (LC2) or names, comma-separated."
-        ),
-    ] = None,
-    ignore: Annotated[
-        Optional[list[str]],  # noqa: UP045
-        typer.Option("--ignore", help="Rules to skip: codes, prefixes or names, comma-separated."),
-    ] = None,
+    select: SelectOption = None,
+    ignore: IgnoreOption = None,
     strict: Annotated[
         Optional[bool],  # noqa: UP045
         typer.Option(
@@ -132,13 +139,8 @@ def check(
         Optional[Path],  # noqa: UP045
         typer.Option("--output", "-o", help="Write the report to this file instead of stdout."),
     ] = None,
-    no_color: Annotated[
-        bool, typer.Option("--no-color", help="No colour (NO_COLOR works too).")
-    ] = False,
-    config: Annotated[
-        Optional[Path],  # noqa: UP045
-        typer.Option("--config", help="Settings file (default: the nearest pyproject.toml)."),
-    ] = None,
+    no_color: NoColorOption = False,
+    config: ConfigOption = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Also run the loss with torch (files without errors).")
     ] = False,
@@ -282,26 +284,19 @@ def _use_color(stream: IO[str], no_color: bool) -> bool:
     return stream.isatty()
 
 
-class _open_output:
+@contextmanager
+def _open_output(path: Path | None) -> Iterator[IO[str]]:
     """stdout, or the --output file (opened only once the checks can start)."""
-
-    def __init__(self, path: Path | None) -> None:
-        self.path = path
-        self.stream: IO[str] = sys.stdout
-
-    def __enter__(self) -> IO[str]:
-        if self.path is not None:
-            try:
-                self.stream = self.path.open("w", encoding="utf-8")
-            except OSError as problem:
-                usage_error(f"cannot write --output {self.path}: {problem.strerror}")
-        return self.stream
-
-    def __exit__(self, *exc: object) -> None:
-        if self.path is not None:
-            self.stream.close()
-        else:
-            self.stream.flush()
+    if path is None:
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    try:
+        stream = path.open("w", encoding="utf-8")
+    except OSError as problem:
+        usage_error(f"cannot write --output {path}: {problem.strerror}")
+    with stream:
+        yield stream
 
 
 def _same_file(output: Path, checked: str) -> bool:
@@ -379,21 +374,10 @@ def dry_run_command(
     output_format: Annotated[
         DryRunFormat, typer.Option("--format", case_sensitive=False, help="Report format.")
     ] = DryRunFormat.text,
-    select: Annotated[
-        Optional[list[str]],  # noqa: UP045
-        typer.Option("--select", help="Rules of the static check that runs first."),
-    ] = None,
-    ignore: Annotated[
-        Optional[list[str]],  # noqa: UP045
-        typer.Option("--ignore", help="Rules of the static check to skip (e.g. LC301)."),
-    ] = None,
-    no_color: Annotated[
-        bool, typer.Option("--no-color", help="No colour (NO_COLOR works too).")
-    ] = False,
-    config: Annotated[
-        Optional[Path],  # noqa: UP045
-        typer.Option("--config", help="Settings file (default: the nearest pyproject.toml)."),
-    ] = None,
+    select: SelectOption = None,
+    ignore: IgnoreOption = None,
+    no_color: NoColorOption = False,
+    config: ConfigOption = None,
 ) -> None:
     """Build each config's loss with torch and run forward and backward on random tensors."""
     if not paths:

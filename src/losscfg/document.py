@@ -32,6 +32,7 @@ MAX_VALUES = 100_000
 
 _TAG = "tag:yaml.org,2002:"
 _STR, _MAP, _SEQ, _MERGE = _TAG + "str", _TAG + "map", _TAG + "seq", _TAG + "merge"
+_VALUE = _TAG + "value"  # a plain `=`: PyYAML makes it a string as a key, and refuses it elsewhere
 _SCALAR_TAGS = frozenset(_TAG + t for t in ("null", "bool", "int", "float", "binary", "timestamp"))
 _SEQUENCE_TAGS = frozenset({_SEQ, _TAG + "omap", _TAG + "pairs"})
 _MAPPING_TAGS = frozenset({_MAP, _TAG + "set"})
@@ -288,6 +289,8 @@ class _Builder:
             value = text
         elif tag == _MERGE:
             return _MergeKey()
+        elif tag == _VALUE:
+            return _ValueKey()
         else:
             value = self._construct(tag, event)
         if len(_PLAIN_VALUES) >= _PLAIN_CACHE_SIZE:
@@ -296,7 +299,9 @@ class _Builder:
         return value
 
     def _construct(self, tag: str, event: Any) -> Any:
-        constructor = self.loader.yaml_constructors[tag]
+        constructor = self.loader.yaml_constructors.get(tag)
+        if constructor is None or tag not in _SCALAR_TAGS:
+            raise _refused(tag, event)
         scalar = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
         try:
             return constructor(self.loader, scalar)
@@ -332,12 +337,20 @@ class _Builder:
         """Attach a finished value to the collection being built (or make it the document)."""
         if anchor is not None:
             self.anchors[anchor] = (value, node, size)
-        if not self.stack:
+        parent = self.stack[-1] if self.stack else None
+        if isinstance(value, _ValueKey):
+            if parent is None or not parent.is_mapping or parent.key is not None:
+                raise LoadError(
+                    "a plain = is YAML 1.1's value key: yaml.safe_load cannot read it as a value",
+                    node.position,
+                    "quote it ('=') if you mean the text",
+                )
+            value = "="
+        if parent is None:
             if isinstance(value, _MergeKey):
                 raise _merge_as_value(node)
             self.root = (value, node)
             return
-        parent = self.stack[-1]
         if not parent.is_mapping:
             if isinstance(value, _MergeKey):
                 raise _merge_as_value(node)
@@ -441,6 +454,10 @@ class _MergeKey:
     """The `<<` key of a merge; replaced by the merged mappings when its mapping ends."""
 
     __hash__ = object.__hash__
+
+
+class _ValueKey:
+    """A plain `=`, which PyYAML reads as the string "=" when it is a mapping key."""
 
 
 class _TooLarge(Exception):

@@ -6,7 +6,7 @@ import os
 from collections.abc import Iterator, Sequence
 
 from losscfg import registry
-from losscfg.check import STDIN, FileReport, Options, check_path
+from losscfg.check import STDIN, STDIN_NAME, FileReport, Options, check_path
 from losscfg.rules.syntax import IO_ERROR
 from losscfg.schema import catalogue
 from losscfg.validation import validator
@@ -68,7 +68,7 @@ def safe_check(path: str, options: Options, *, stdin: bytes | None = None) -> Fi
 
         where = traceback.extract_tb(bug.__traceback__)[-1]
         return FileReport(
-            path,
+            STDIN_NAME if path == STDIN else path,
             internal_error=f"{type(bug).__name__}: {bug} (at {os.path.basename(where.filename)}"
             f":{where.lineno})",
         )

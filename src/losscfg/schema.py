@@ -28,7 +28,9 @@ def schema() -> dict[str, Any]:
 
 
 @dataclass(frozen=True)
-class Parameter:
+class _Described:
+    """A part of the schema with a name, a title and a description."""
+
     name: str
     schema: dict[str, Any]
 
@@ -40,6 +42,9 @@ class Parameter:
     def description(self) -> str:
         return str(self.schema.get("description", ""))
 
+
+@dataclass(frozen=True)
+class Parameter(_Described):
     @property
     def has_default(self) -> bool:
         return "default" in self.schema
@@ -55,18 +60,8 @@ class Parameter:
 
 
 @dataclass(frozen=True)
-class Loss:
-    name: str
-    schema: dict[str, Any]
+class Loss(_Described):
     parameters: dict[str, Parameter]
-
-    @property
-    def title(self) -> str:
-        return str(self.schema.get("title", self.name))
-
-    @property
-    def description(self) -> str:
-        return str(self.schema.get("description", ""))
 
     @property
     def torch_class(self) -> str:
