@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from losscfg.registry import all_rules
-from losscfg.report.text import Piece
 from losscfg.schema import catalogue
+from losscfg.terminal import Piece
 from losscfg.values import show
 
 

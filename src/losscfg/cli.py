@@ -17,12 +17,12 @@ from typing import IO, TYPE_CHECKING, Annotated, NoReturn, Optional
 import typer
 
 from losscfg import __version__
+from losscfg.terminal import use_color, write_lines
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from losscfg.check import FileReport, Options
-    from losscfg.report.text import Piece
     from losscfg.selection import Selection
     from losscfg.settings import Settings
 
@@ -179,22 +179,30 @@ def check(
             reports.append(report)
             yield report
 
-    with _open_output(output) as stream:
-        _write_report(fmt, collected(), stream, verbose=verbose, quiet=quiet, no_color=no_color)
-    code = _exit_code(reports, strict=strict, exit_zero=exit_zero)
-    if dry_run:
-        from losscfg.dryrun.command import dry_run_reports
+    checked: Iterable[FileReport] = collected()
+    rows = []
+    if dry_run:  # the dry-run's LC501/LC502 join the report, in every format
+        from losscfg.dryrun.command import DryRunSettings, run_rows
 
+        checked = list(checked)
         runnable = [
             path
             for path, r in zip(files, reports[len(unsearchable) :], strict=True)
             if _runnable(r)
         ]
-        code = max(
-            code,
-            dry_run_reports(runnable, options, device=device, exit_zero=exit_zero, stdin=stdin),
-        )
-    raise typer.Exit(code)
+        rows = run_rows(runnable, options, DryRunSettings(device=device), stdin=stdin)
+        ran = {row.report.path: row.report for row in rows}
+        checked = reports[:] = [ran.get(r.path, r) for r in checked]
+    with _open_output(output) as stream:
+        _write_report(fmt, checked, stream, verbose=verbose, quiet=quiet, no_color=no_color)
+        if rows and fmt is Format.text and not quiet:
+            from losscfg.dryrun.command import write_table
+
+            stream.write("\n")
+            write_table(
+                rows, DryRunSettings(device=device), stream, color=use_color(stream, no_color)
+            )
+    raise typer.Exit(_exit_code(reports, strict=strict, exit_zero=exit_zero))
 
 
 def _libyaml_notice() -> None:
@@ -261,27 +269,7 @@ def _write_report(
         from losscfg.report.text import TextOptions, render
 
         lines = render(reports, TextOptions(verbose=verbose, quiet=quiet))
-        write_lines(lines, stream, color=_use_color(stream, no_color))
-
-
-def write_lines(lines: Iterable[list[Piece]], stream: IO[str], *, color: bool) -> None:
-    """Styled lines to a stream: through rich on a colour terminal, as plain text otherwise."""
-    if not color:
-        for pieces in lines:
-            stream.write("".join(text for text, _ in pieces) + "\n")
-        return
-    from rich.console import Console
-    from rich.text import Text
-
-    console = Console(file=stream, soft_wrap=True, highlight=False, force_terminal=True)
-    for pieces in lines:
-        console.print(Text.assemble(*pieces))
-
-
-def _use_color(stream: IO[str], no_color: bool) -> bool:
-    if no_color or os.environ.get("NO_COLOR"):
-        return False
-    return stream.isatty()
+        write_lines(lines, stream, color=use_color(stream, no_color))
 
 
 @contextmanager
@@ -392,7 +380,7 @@ def dry_run_command(
         options,
         DryRunSettings(device=device, batch_size=batch_size, steps=steps, amp=amp.value, seed=seed),
         output_format=output_format.value,
-        color=_use_color(sys.stdout, no_color),
+        color=use_color(sys.stdout, no_color),
     )
     raise typer.Exit(code)
 
@@ -416,7 +404,7 @@ def losses() -> None:
     """The loss catalogue: names, torch classes and parameters, read from the schema."""
     from losscfg.catalogue_table import losses_table
 
-    write_lines(losses_table(), sys.stdout, color=_use_color(sys.stdout, False))
+    write_lines(losses_table(), sys.stdout, color=use_color(sys.stdout, False))
 
 
 @app.command()
@@ -424,7 +412,7 @@ def rules() -> None:
     """Every rule: code, name, severity and what it checks."""
     from losscfg.catalogue_table import rules_table
 
-    write_lines(rules_table(), sys.stdout, color=_use_color(sys.stdout, False))
+    write_lines(rules_table(), sys.stdout, color=use_color(sys.stdout, False))
 
 
 @app.command()

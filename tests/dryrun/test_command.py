@@ -177,3 +177,16 @@ def test_the_shared_corpus_runs_on_the_cpu(cli, corpus: Path) -> None:  # type: 
         == report["summary"]["configs"]
         == len(list(corpus.glob("*.yaml")))
     )
+
+
+def test_check_dry_run_joins_the_json_report(cli, in_tmp: Path) -> None:  # type: ignore[no-untyped-def]
+    text = "model:\n  num_classes: 2\nloss:\n  name: cross_entropy\n  weight: [0.0, 0.0]\n"
+    write(in_tmp, "zero.yaml", text)
+    write(in_tmp, "good.yaml", "loss:\n  name: nll\n")
+    args = ["check", "--dry-run", "--format", "json", "--ignore", "LC206", "zero.yaml", "good.yaml"]
+    result = cli.invoke(app, args)
+    report = json.loads(result.stdout)  # one JSON document: no table after it
+    codes = {f["path"]: [d["code"] for d in f["diagnostics"]] for f in report["files"]}
+    assert codes == {"zero.yaml": ["LC502"], "good.yaml": ["LC211"]}
+    assert report["summary"]["errors"] == 1 and result.exit_code == 1
+    assert cli.invoke(app, [*args, "--exit-zero"]).exit_code == 0

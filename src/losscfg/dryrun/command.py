@@ -15,11 +15,12 @@ from losscfg.diagnostics import Diagnostic, Severity
 from losscfg.document import split_lines
 from losscfg.dryrun.devices import require_torch, resolve_device
 from losscfg.paths import expand
-from losscfg.report.text import Piece, TextOptions
+from losscfg.report.text import TextOptions
 from losscfg.report.text import render as render_text
 from losscfg.rules.dryrun import DRY_RUN_FAILED, DRY_RUN_NON_FINITE
 from losscfg.runner import unsearchable_report
 from losscfg.selection import Selection
+from losscfg.terminal import Piece, write_lines
 
 VERSION = 1
 PASSED, FAILED, NOT_RUN, IGNORED = "passed", "failed", "not run", "failed (ignored)"
@@ -59,23 +60,18 @@ def dry_run_paths(
     return exit_code(rows)
 
 
-def dry_run_reports(
-    files: Sequence[str],
-    options: Options,
-    *,
-    device: str,
-    exit_zero: bool,
-    stdin: bytes | None = None,
-) -> int:
-    """`losscfg check --dry-run`: run the files that passed the check, print the table."""
-    if not files:
-        return 0
-    settings = DryRunSettings(device=device)
-    rows = list(_rows(files, {}, options, settings, stdin=stdin))
-    sys.stdout.write("\n")
-    write(rows, settings, output_format="text", color=sys.stdout.isatty(), stream=sys.stdout)
-    code = exit_code(rows)
-    return 0 if exit_zero and code == 1 else code
+def run_rows(
+    files: Sequence[str], options: Options, settings: DryRunSettings, *, stdin: bytes | None = None
+) -> list[Row]:
+    """`losscfg check --dry-run`: run the files that passed the check."""
+    return list(_rows(files, {}, options, settings, stdin=stdin))
+
+
+def write_table(
+    rows: Sequence[Row], settings: DryRunSettings, stream: IO[str], *, color: bool
+) -> None:
+    """The dry-run table, without the failures (the check's report shows them)."""
+    write_lines(_text(rows, settings, with_failures=False), stream, color=color)
 
 
 def _rows(
@@ -164,8 +160,6 @@ def write(
     if output_format == "json":
         stream.write(json.dumps(_json(rows, settings), indent=2) + "\n")
         return
-    from losscfg.cli import write_lines
-
     write_lines(_text(rows, settings), stream, color=color)
 
 
@@ -220,7 +214,9 @@ def _counts(rows: Sequence[Row]) -> dict[str, int]:
     }
 
 
-def _text(rows: Sequence[Row], settings: DryRunSettings) -> Iterator[list[Piece]]:
+def _text(
+    rows: Sequence[Row], settings: DryRunSettings, *, with_failures: bool = True
+) -> Iterator[list[Piece]]:
     torch = require_torch()
     yield [
         (f"losscfg dry-run on {settings.device}", "bold"),
@@ -254,7 +250,7 @@ def _text(rows: Sequence[Row], settings: DryRunSettings) -> Iterator[list[Piece]
         style = {PASSED: "green", FAILED: "bold red", NOT_RUN: "yellow"}.get(row.status, "")
         line = "  ".join(c.ljust(w) for c, w in zip(cells[:-1], widths, strict=False))
         yield [(line + "  ", ""), (cells[-1], style)]
-    problems = [row for row in rows if row.status != PASSED]
+    problems = [row for row in rows if row.status != PASSED and with_failures]
     if problems:
         yield []
     for row in problems:

@@ -8,11 +8,10 @@ from dataclasses import dataclass
 from losscfg.check import FileReport
 from losscfg.diagnostics import Diagnostic, Severity
 from losscfg.report import Summary
+from losscfg.terminal import Piece
 
 _WIDEST_SOURCE = 120  # longer source lines are cut around the span
 
-# (text, style) pieces: styles are rich style names, ignored when colour is off.
-Piece = tuple[str, str]
 
 _SEVERITY_STYLE = {
     Severity.ERROR: "bold red",
