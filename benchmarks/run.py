@@ -3,13 +3,15 @@
     python benchmarks/run.py [--sizes 1,100,1000,10000] [--rounds 5] [--markdown]
 
 Generates the corpora (benchmarks/corpus.py, under benchmarks/corpora/), then for each size
-runs the two commands alternately, `--rounds` times each, on the same file list:
+runs the two commands on the same file list, `--rounds` times each: with hyperfine when it is
+installed (its medians), else alternately, round by round, in this harness:
 
     losscfg check --quiet --exit-zero FILES...
     check-jsonschema --schemafile schemas/losscfg.schema.json FILES...
 
-and prints the median wall time of each, their ratio against SPEC §12's budget, the time per
-file, and the peak RSS of each command's whole process tree (sampled from /proc every 5 ms).
+and prints the median wall time of each (hyperfine's, or the harness's), their ratio against
+SPEC §12's budget, the time per file, and the peak RSS of each command's whole process tree
+(sampled from /proc every 5 ms).
 Run it on a quiet machine, with bytecode written (unset PYTHONDONTWRITEBYTECODE). For the
 numbers users see, give each tool its own plain (not editable) install; see README.md here.
 """
@@ -17,11 +19,13 @@ numbers users see, give each tool its own plain (not editable) install; see READ
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -74,6 +78,32 @@ def timed(command: list[str]) -> tuple[float, int]:
     return elapsed, peak
 
 
+def with_hyperfine(
+    hyperfine: str, ours: list[str], theirs: list[str], rounds: int
+) -> tuple[float, float]:
+    """Median wall times measured by hyperfine (the paths hold no spaces: no shell needed)."""
+    with tempfile.TemporaryDirectory() as scratch:
+        export = Path(scratch) / "times.json"
+        subprocess.run(
+            [
+                hyperfine,
+                "--shell=none",
+                "--warmup",
+                "1",
+                "--runs",
+                str(rounds),
+                "--export-json",
+                str(export),
+                " ".join(ours),
+                " ".join(theirs),
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        results = json.loads(export.read_text(encoding="utf-8"))["results"]
+    return results[0]["median"], results[1]["median"]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="1,100,1000,10000")
@@ -83,7 +113,9 @@ def main() -> None:
     parser.add_argument(
         "--check-jsonschema", default=shutil.which("check-jsonschema"), help="the executable"
     )
+    parser.add_argument("--no-hyperfine", action="store_true", help="time with the harness")
     args = parser.parse_args()
+    hyperfine = None if args.no_hyperfine else shutil.which("hyperfine")
     losscfg, checker = args.losscfg, args.check_jsonschema
     if not losscfg or not checker:
         sys.exit("needs losscfg and check-jsonschema: on PATH, or --losscfg / --check-jsonschema")
@@ -95,11 +127,14 @@ def main() -> None:
         theirs_cmd = [checker, "--schemafile", str(schema), *files]
         ours, theirs = [], []
         timed(ours_cmd), timed(theirs_cmd)  # warm the page cache and bytecode
-        for _ in range(args.rounds):
+        for _ in range(args.rounds if not hyperfine else 1):  # with hyperfine: for the RSS
             ours.append(timed(ours_cmd))
             theirs.append(timed(theirs_cmd))
-        our_time = statistics.median(t for t, _ in ours)
-        their_time = statistics.median(t for t, _ in theirs)
+        if hyperfine:
+            our_time, their_time = with_hyperfine(hyperfine, ours_cmd, theirs_cmd, args.rounds)
+        else:
+            our_time = statistics.median(t for t, _ in ours)
+            their_time = statistics.median(t for t, _ in theirs)
         rows.append(
             (
                 size,
