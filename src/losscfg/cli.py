@@ -101,7 +101,9 @@ ConfigOption = Annotated[
 ]
 NumClassesOption = Annotated[
     Optional[int],  # noqa: UP045
-    typer.Option("--num-classes", min=1, help="Class count of every config (SPEC §3)."),
+    typer.Option(
+        "--num-classes", min=1, help="Class count of every config (wins over model and dataset)."
+    ),
 ]
 
 
