@@ -190,3 +190,16 @@ def test_check_dry_run_joins_the_json_report(cli, in_tmp: Path) -> None:  # type
     assert codes == {"zero.yaml": ["LC502"], "good.yaml": ["LC211"]}
     assert report["summary"]["errors"] == 1 and result.exit_code == 1
     assert cli.invoke(app, [*args, "--exit-zero"]).exit_code == 0
+
+
+def test_batch_size_and_seed(cli, in_tmp: Path) -> None:  # type: ignore[no-untyped-def]
+    config = write(in_tmp, "c.yaml", "loss:\n  name: cross_entropy\n")
+    _, first = dry_run_json(cli, "--seed", "3", "--batch-size", "4", str(config))
+    _, again = dry_run_json(cli, "--seed", "3", "--batch-size", "4", str(config))
+    _, other = dry_run_json(cli, "--seed", "4", "--batch-size", "4", str(config))
+    _, bigger = dry_run_json(cli, "--seed", "3", "--batch-size", "64", str(config))
+    assert (first["seed"], first["batch_size"]) == (3, 4)
+    value = first["runs"][0]["loss_value"]
+    assert again["runs"][0]["loss_value"] == value
+    assert other["runs"][0]["loss_value"] != value
+    assert bigger["runs"][0]["loss_value"] != value and bigger["batch_size"] == 64
