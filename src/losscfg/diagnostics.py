@@ -49,17 +49,6 @@ class Diagnostic:
     end_line: int | None = None
     end_column: int | None = None
 
-    @property
-    def span(self) -> Span | None:
-        if self.line is None or self.column is None:
-            return None
-        return Span(
-            self.line,
-            self.column,
-            self.end_line if self.end_line is not None else self.line,
-            self.end_column if self.end_column is not None else self.column,
-        )
-
     def sort_key(self) -> tuple[int, int, int, str]:
         return (self.line or 0, self.column or 0, self.severity.rank, self.code)
 

@@ -23,7 +23,7 @@ from losscfg.rules.schema import (
 )
 from losscfg.rules.syntax import NOT_A_MAPPING
 from losscfg.schema import SECTIONS, Catalogue, describe, inlined, schema
-from losscfg.values import closest, dotted, kind, number_like, show, yaml_float
+from losscfg.values import closest, dotted, kind, number_like, show, yaml_exponent, yaml_float
 
 # The rule that owns an empty list, by parameter (an empty list is a length problem).
 _LENGTH_RULES = {"weight": "LC201", "pos_weight": "LC202"}
@@ -223,7 +223,7 @@ def _wrong_type(
                 f"{where} is the string {value!r}, not a number: PyYAML (YAML 1.1) reads "
                 "exponent notation as a number only with a dot and a signed exponent",
                 f"write {spelled}"
-                + (f" or {_signed_exponent(value)}" if "e" in value.lower() else ""),
+                + (f" or {yaml_exponent(value)}" if "e" in value.lower() else ""),
             )
         return (
             f"{where} is the string {value!r} (quoted); expected {expected}",
@@ -257,14 +257,6 @@ def _wrong_type(
             f"write one of the names as text: {path[-1]}: {example}",
         )
     return f"{where} is {show(value)} ({kind(value)}); expected {expected}", None
-
-
-def _signed_exponent(text: str) -> str:
-    mantissa, exponent = text.lower().split("e", 1)
-    if "." not in mantissa:
-        mantissa += ".0"
-    sign = "-" if exponent.startswith("-") else "+"
-    return f"{mantissa}e{sign}{exponent.lstrip('+-')}"
 
 
 def _unknown_loss(value: Any, catalogue: Catalogue) -> tuple[str, str | None]:

@@ -109,9 +109,12 @@ def number_like(text: str) -> float | None:
 def yaml_float(number: float) -> str:
     """How to write `number` so that PyYAML reads a float: 0.001, 1.0e-10, 50.0."""
     text = repr(float(number))
-    if "e" not in text:
-        return text
-    mantissa, exponent = text.split("e")
+    return yaml_exponent(text) if "e" in text else text
+
+
+def yaml_exponent(text: str) -> str:
+    """Exponent notation as PyYAML reads a float: a dot and a signed exponent (1e-3 -> 1.0e-3)."""
+    mantissa, exponent = text.lower().split("e", 1)
     if "." not in mantissa:
         mantissa += ".0"
     sign = "-" if exponent.startswith("-") else "+"

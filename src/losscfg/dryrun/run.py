@@ -31,7 +31,7 @@ class RunSettings:
 
 @dataclass
 class RunResult:
-    """What one dry-run measured; `failure` is (code, stage, message) when it did not pass."""
+    """What one dry-run measured; `failure` is (code, message) when it did not pass."""
 
     loss_name: str
     device: str

@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from losscfg.check import FileReport
 from losscfg.diagnostics import Severity
 
-FORMATS = ("text", "json", "github", "sarif")
-
 
 @dataclass(frozen=True)
 class Summary:
