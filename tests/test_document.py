@@ -158,6 +158,8 @@ def test_multiple_documents() -> None:
         ("a: &x 1\nb:\n  <<: *x\n", 3, 3, "merge key (<<) takes a mapping"),
         ("loss:\n  name: !custom x\n", 2, 9, "tag !custom is refused"),
         ("x: !!python/name:os.system\n", 1, 4, "!!python/name:os.system is refused"),
+        ("loss:\n  weight: !!float [1]\n", 2, 11, "!!float cannot stand on a list"),
+        ("x: !!seq {a: 1}\n", 1, 4, "!!seq cannot stand on a mapping"),
         ("a: \x00\n", 1, 4, "not allowed"),
     ],
 )

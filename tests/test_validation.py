@@ -140,6 +140,63 @@ TRIGGERS = [
     pytest.param(
         """
         loss:
+          weight: [!!str 1.0]
+        """,
+        "LC103",
+        (2, 12, 2, 21),
+        ["loss.weight[0]", "the string '1.0' (tagged !!str)"],
+        ["remove the tag !!str"],
+        id="LC103-tagged-number",
+    ),
+    pytest.param(
+        """
+        amp:
+          enabled: !!str true
+        """,
+        "LC103",
+        (2, 12, 2, 22),
+        ["amp.enabled", "boolean"],
+        ["without the tag !!str"],
+        id="LC103-tagged-boolean",
+    ),
+    pytest.param(
+        """
+        model:
+          num_classes: 10.0
+        """,
+        "LC103",
+        (2, 16, 2, 20),
+        ["model.num_classes is 10.0, a float", "torch refuses a layer size"],
+        ["write 10"],
+        id="LC103-num-classes-float",
+    ),
+    pytest.param(
+        """
+        dataset:
+          name: faces
+          num_classes: 1.0e+1
+        """,
+        "LC103",
+        (3, 16, 3, 22),
+        ["dataset.num_classes is 10.0, a float", "copies it into model.num_classes"],
+        ["write 10"],
+        id="LC103-dataset-num-classes-float",
+    ),
+    pytest.param(
+        """
+        loss:
+          name: nll
+          ignore_index: 1e2
+        """,
+        "LC103",
+        (3, 17, 3, 20),
+        ["loss.ignore_index is the string '1e2', not a number"],
+        ["write 100"],
+        id="LC103-exponent-for-integer",
+    ),
+    pytest.param(
+        """
+        loss:
           name: kl_div
           log_target: "false"
         """,
@@ -501,3 +558,22 @@ def test_an_empty_file_is_an_empty_config(config: str) -> None:
 def test_default_loss_is_silent_with_a_name() -> None:
     assert "LC901" not in codes("loss:\n  name: cross_entropy\n")
     assert "LC901" not in codes("- a list\n")
+
+
+def test_an_integer_field_is_offered_only_the_integer() -> None:
+    d = only("loss:\n  name: nll\n  ignore_index: 1e2\n", "LC103")
+    assert d.hint == "write 100"
+
+
+@pytest.mark.parametrize(
+    ("config", "hint"),
+    [
+        ("loss:\n  label_smoothing: true\n", "write a single number, such as label_smoothing: 0.0"),
+        ("loss:\n  weight: {a: 1}\n", "write a list of numbers, such as weight: [1.0, 2.0]"),
+        ("model: {name: [a]}\n", "write name as text"),
+        ("amp: {enabled: 1}\n", "write enabled: true or enabled: false"),
+        ("loss:\n  name: smooth_l1\n  beta: [1]\n", "write a single number, such as beta: 1.0"),
+    ],
+)
+def test_a_wrong_type_says_how_to_write_the_value(config: str, hint: str) -> None:
+    assert only(config, "LC103").hint == hint

@@ -48,6 +48,7 @@ class Node:
 
     position: Position
     plain: bool = False  # a scalar written without quotes or tag: PyYAML resolved its type
+    tag: str | None = None  # an explicit tag written on a scalar, as written (`!!str`)
     entries: dict[Any, Entry] | None = None
     items: list[Node] | None = None
 
@@ -142,6 +143,12 @@ def _hashable(value: Any) -> bool:
     except TypeError:
         return False
     return True
+
+
+def _written_tag(tag: str | None) -> str | None:
+    if tag is None or tag == "!":
+        return None
+    return "!!" + tag.removeprefix(_TAG) if tag.startswith(_TAG) else tag
 
 
 def to_span(position: Position) -> Span:
@@ -266,7 +273,7 @@ class _Builder:
         tag = event.tag
         if tag is None and event.implicit[0]:
             return self._plain(event), Node(_position(event), plain=True)
-        node = Node(_position(event))
+        node = Node(_position(event), tag=_written_tag(tag))
         value = event.value
         if tag is None or tag == "!":
             return value, node
@@ -315,8 +322,16 @@ class _Builder:
     def _check_collection_tag(self, event: Any) -> None:
         tag = event.tag
         allowed = _MAPPING_TAGS if isinstance(event, yaml.MappingStartEvent) else _SEQUENCE_TAGS
-        if tag is not None and tag != "!" and tag not in allowed:
-            raise _refused(tag, event)
+        if tag is None or tag == "!" or tag in allowed:
+            return
+        if tag in _SCALAR_TAGS or tag in _MAPPING_TAGS or tag in _SEQUENCE_TAGS or tag == _STR:
+            written = "a mapping" if isinstance(event, yaml.MappingStartEvent) else "a list"
+            raise LoadError(
+                f"the tag {_written_tag(tag)} cannot stand on {written}: yaml.safe_load refuses it",
+                _position(event),
+                f"remove the tag {_written_tag(tag)}",
+            )
+        raise _refused(tag, event)
 
     def _alias(self, event: Any) -> None:
         anchored = self.anchors.get(event.anchor)
@@ -508,7 +523,7 @@ def _pairs(done: _Collection, tag: str) -> list[tuple[Any, Any]]:
 
 
 def _refused(tag: str, event: Any) -> LoadError:
-    shown = "!!" + tag.removeprefix(_TAG) if tag.startswith(_TAG) else tag
+    shown = _written_tag(tag)
     return LoadError(
         f"the tag {shown} is refused: yaml.safe_load (which the trainer uses) constructs only "
         "plain YAML values",

@@ -46,12 +46,24 @@ def _finite(check: Callable[..., Iterator[ValidationError]]) -> Callable[..., An
     return finite_check
 
 
+def _no_fraction(
+    validator: Any, reason: str, instance: Any, subschema: Any
+) -> Iterator[ValidationError]:
+    """`x-no-fraction`: an integer that must not be written as a float (JSON Schema takes
+    10.0 as an integer; a value used without `int()` does not)."""
+    if isinstance(instance, float) and instance.is_integer():
+        yield ValidationError(f"{instance!r} is written as a float: {reason}")
+
+
 @cache
 def validator() -> Any:
     """One validator per process, over the schema with its references inlined."""
     Validator = validators.extend(  # type: ignore[no-untyped-call]
         Draft202012Validator,
-        {name: _finite(getattr(keywords, name)) for name in _RANGE_KEYWORDS},
+        {
+            **{name: _finite(getattr(keywords, name)) for name in _RANGE_KEYWORDS},
+            "x-no-fraction": _no_fraction,
+        },
     )
     return Validator(inlined(schema()))
 
@@ -167,6 +179,13 @@ def _diagnose(
         else:
             hint = f"use {expected}"
         yield at(OUT_OF_RANGE, f"{where} is {show(value)}; expected {expected}", hint)
+    elif keyword == "x-no-fraction" and isinstance(value, float):
+        yield at(
+            WRONG_TYPE,
+            f"{where} is {show(value)}, a float; expected {describe(subschema)}: "
+            f"{subschema[keyword]}",
+            f"write {int(value)}",
+        )
     elif keyword == "minItems":
         owner = find(_LENGTH_RULES.get(str(path[-1]), "")) if path else None
         yield at(
@@ -210,29 +229,30 @@ def _wrong_type(
     where: str, value: Any, subschema: dict[str, Any], path: tuple[Any, ...], document: Document
 ) -> tuple[str, str | None]:
     expected = describe(subschema)
-    wants_number = subschema.get("type") in ("number", "integer")
-    if isinstance(value, str) and wants_number and number_like(value) is not None:
-        number = number_like(value)
-        assert number is not None
-        node = document.node(path)
+    wanted = subschema.get("type")
+    node = document.node(path)
+    tag = node.tag if node is not None else None
+    number = number_like(value) if isinstance(value, str) else None
+    if number is not None and wanted in ("number", "integer"):
         if node is not None and node.plain:
-            spelled = yaml_float(number)
-            if subschema.get("type") == "integer" and number.is_integer():
-                spelled = str(int(number))
-            return (
+            message = (
                 f"{where} is the string {value!r}, not a number: PyYAML (YAML 1.1) reads "
-                "exponent notation as a number only with a dot and a signed exponent",
-                f"write {spelled}"
-                + (f" or {yaml_exponent(value)}" if "e" in value.lower() else ""),
+                "exponent notation as a number only with a dot and a signed exponent"
             )
+            if wanted == "integer" and number.is_integer():
+                return message, f"write {int(number)}"
+            exponent = f" or {yaml_exponent(value)}" if "e" in value.lower() else ""
+            return message, f"write {yaml_float(number)}{exponent}"
         return (
-            f"{where} is the string {value!r} (quoted); expected {expected}",
-            "remove the quotes",
+            f"{where} is the string {value!r} ({f'tagged {tag}' if tag else 'quoted'}); "
+            f"expected {expected}",
+            f"remove the tag {tag}" if tag else "remove the quotes",
         )
-    if subschema.get("type") == "boolean" and isinstance(value, str):
+    if wanted == "boolean" and isinstance(value, str):
         return (
             f"{where} is the string {value!r}; expected {expected}",
-            f"write true or false without quotes: the trainer's bool({value!r}) is {bool(value)}",
+            f"write true or false {f'without the tag {tag}' if tag else 'without quotes'}: "
+            f"the trainer's bool({value!r}) is {bool(value)}",
         )
     if subschema.get("type") == "integer" and isinstance(value, float):
         return (
@@ -256,7 +276,27 @@ def _wrong_type(
             f"{where} is {show(value)} ({kind(value)}); expected {expected}",
             f"write one of the names as text: {path[-1]}: {example}",
         )
-    return f"{where} is {show(value)} ({kind(value)}); expected {expected}", None
+    return f"{where} is {show(value)} ({kind(value)}); expected {expected}", _type_hint(
+        path, subschema
+    )
+
+
+def _type_hint(path: tuple[Any, ...], subschema: dict[str, Any]) -> str | None:
+    """How to write a value of the expected type, for the key at the end of `path`."""
+    key = path[-1] if path else None
+    if not isinstance(key, str):
+        return None
+    wanted = subschema.get("type")
+    if wanted == "boolean":
+        return f"write {key}: true or {key}: false"
+    if wanted in ("number", "integer"):
+        example = subschema.get("default", subschema.get("minimum", 1))
+        return f"write a single number, such as {key}: {example}"
+    if wanted == "array":
+        return f"write a list of numbers, such as {key}: [1.0, 2.0]"
+    if wanted == "string":
+        return f"write {key} as text"
+    return None
 
 
 def _unknown_loss(value: Any, catalogue: Catalogue) -> tuple[str, str | None]:
