@@ -56,7 +56,8 @@ def test_pyproject_without_the_table_is_skipped(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("table", "words"),
     [
-        ("selct = []", "unknown setting selct"),
+        ("selct = []", r"unknown setting selct .*\(did you mean select\?\)"),
+        ("num_classes = 10", r"unknown setting num_classes .*\(did you mean num-classes\?\)"),
         ("strict = 1", "strict must be true or false"),
         ("num-classes = 0", "num-classes must be an integer >= 1"),
         ('datasets = { faces = "7" }', "datasets must be a table"),

@@ -9,7 +9,8 @@ import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from losscfg import registry, suppression
 from losscfg.context import CLI, ClassCount, Context, Finding
@@ -24,11 +25,10 @@ STDIN = "-"
 STDIN_NAME = "<stdin>"
 
 
-@dataclass(frozen=True)
-class Options:
+class Options(NamedTuple):
     num_classes: int | None = None
     num_classes_origin: str | None = None  # in words, for messages; "--num-classes N" if None
-    datasets: Mapping[str, int] = field(default_factory=dict)
+    datasets: Mapping[str, int] = MappingProxyType({})
     selection: Selection | None = None  # None: every rule
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, TypeGuard
+from typing import Any, NamedTuple, TypeGuard
 
 from losscfg.diagnostics import Severity
 from losscfg.document import Document, Path
@@ -20,8 +20,7 @@ CLI, MODEL, DATASET_KEY, DATASET_NAME = (
 )
 
 
-@dataclass(frozen=True)
-class ClassCount:
+class ClassCount(NamedTuple):
     value: int
     source: str  # one of CLI, MODEL, DATASET_KEY, DATASET_NAME
     origin: str  # in words, for messages: "dataset.name: cifar100", "--num-classes 10"
@@ -30,8 +29,7 @@ class ClassCount:
         return f"{self.value} ({self.origin})"
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     """A problem a rule found at `path`; the checker turns it into a positioned Diagnostic."""
 
     path: Path

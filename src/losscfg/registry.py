@@ -11,8 +11,7 @@ import importlib
 import inspect
 import pkgutil
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from losscfg.diagnostics import Diagnostic, Severity, Span
 
@@ -22,13 +21,12 @@ if TYPE_CHECKING:
     Check = Callable[[Context], Iterable[Finding]]
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     code: str
     name: str
     severity: Severity
     doc: str
-    check: Check | None = field(default=None, compare=False)
+    check: Check | None = None
 
     @property
     def summary(self) -> str:
@@ -64,7 +62,7 @@ _LOADED = False
 
 def _register(new: Rule) -> Rule:
     for known in (_RULES.get(new.code), _BY_NAME.get(new.name)):
-        if known is not None and known != new:
+        if known is not None and (known.code, known.name) != (new.code, new.name):
             raise ValueError(f"rule {new.code} {new.name} clashes with {known.code} {known.name}")
     _RULES[new.code] = new
     _BY_NAME[new.name] = new

@@ -7,10 +7,9 @@ defaults and descriptions: everything here is derived from it, nothing is listed
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, NamedTuple
 
 SCHEMA_FILE = "losscfg.schema.json"
 SECTIONS = ("loss", "model", "dataset", "amp")
@@ -27,12 +26,17 @@ def schema() -> dict[str, Any]:
     return loaded
 
 
-@dataclass(frozen=True)
 class _Described:
     """A part of the schema with a name, a title and a description."""
 
-    name: str
-    schema: dict[str, Any]
+    __slots__ = ("name", "schema")
+
+    def __init__(self, name: str, schema: dict[str, Any]) -> None:
+        self.name = name
+        self.schema = schema
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.name!r})"
 
     @property
     def title(self) -> str:
@@ -43,8 +47,9 @@ class _Described:
         return str(self.schema.get("description", ""))
 
 
-@dataclass(frozen=True)
 class Parameter(_Described):
+    __slots__ = ()
+
     @property
     def has_default(self) -> bool:
         return "default" in self.schema
@@ -59,17 +64,19 @@ class Parameter(_Described):
         return describe(self.schema)
 
 
-@dataclass(frozen=True)
 class Loss(_Described):
-    parameters: dict[str, Parameter]
+    __slots__ = ("parameters",)
+
+    def __init__(self, name: str, schema: dict[str, Any], parameters: dict[str, Parameter]) -> None:
+        super().__init__(name, schema)
+        self.parameters = parameters
 
     @property
     def torch_class(self) -> str:
         return str(self.schema.get("x-torch", ""))
 
 
-@dataclass(frozen=True)
-class Catalogue:
+class Catalogue(NamedTuple):
     losses: dict[str, Loss]
     default_loss: str
     dataset_classes: dict[str, int]

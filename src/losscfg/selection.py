@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 from losscfg.registry import all_rules, expand
 
@@ -11,9 +10,11 @@ from losscfg.registry import all_rules, expand
 ALWAYS_ON = frozenset({"LC000", "LC001"})
 
 
-@dataclass(frozen=True)
 class Selection:
-    enabled: frozenset[str]
+    __slots__ = ("enabled",)
+
+    def __init__(self, enabled: frozenset[str]) -> None:
+        self.enabled = enabled
 
     @classmethod
     def everything(cls) -> Selection:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
+
+from losscfg.values import closest
 
 KEYS = ("select", "ignore", "strict", "num-classes", "datasets")
 
@@ -14,14 +16,13 @@ class SettingsError(ValueError):
     """Settings that cannot be used: a usage error (exit 2)."""
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     source: Path | None = None
     select: tuple[str, ...] | None = None
     ignore: tuple[str, ...] = ()
     strict: bool = False
     num_classes: int | None = None
-    datasets: Mapping[str, int] = field(default_factory=dict)
+    datasets: Mapping[str, int] = MappingProxyType({})
 
 
 def discover(start: Path | None = None) -> Settings:
@@ -67,9 +68,11 @@ def _table(path: Path) -> dict[str, Any] | None:
 def _parse(table: Mapping[str, Any], path: Path) -> Settings:
     unknown = sorted(set(table) - set(KEYS))
     if unknown:
+        suggestion = closest(unknown[0], KEYS)
         raise SettingsError(
             f"{path}: unknown setting {', '.join(unknown)} in losscfg's settings; "
             f"known settings: {', '.join(KEYS)}"
+            + (f" (did you mean {suggestion}?)" if suggestion else "")
         )
     strict = table.get("strict", False)
     if not isinstance(strict, bool):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from losscfg.check import FileReport
 from losscfg.diagnostics import Diagnostic, Severity
@@ -20,8 +20,7 @@ _SEVERITY_STYLE = {
 }
 
 
-@dataclass(frozen=True)
-class TextOptions:
+class TextOptions(NamedTuple):
     verbose: bool = False  # show infos
     quiet: bool = False  # only the summary line
 
