@@ -573,6 +573,7 @@ def test_an_integer_field_is_offered_only_the_integer() -> None:
         ("model: {name: [a]}\n", "write name as text"),
         ("amp: {enabled: 1}\n", "write enabled: true or enabled: false"),
         ("loss:\n  name: smooth_l1\n  beta: [1]\n", "write a single number, such as beta: 1.0"),
+        ("loss:\n  weight: [[1.0]]\n", "write a single number, such as 1.0"),
     ],
 )
 def test_a_wrong_type_says_how_to_write_the_value(config: str, hint: str) -> None:

@@ -282,11 +282,11 @@ def _wrong_type(
 
 
 def _type_hint(path: tuple[Any, ...], subschema: dict[str, Any]) -> str | None:
-    """How to write a value of the expected type, for the key at the end of `path`."""
+    """How to write a value of the expected type, for the key (or list entry) at `path`."""
     key = path[-1] if path else None
-    if not isinstance(key, str):
-        return None
     wanted = subschema.get("type")
+    if not isinstance(key, str):
+        return "write a single number, such as 1.0" if wanted in ("number", "integer") else None
     if wanted == "boolean":
         return f"write {key}: true or {key}: false"
     if wanted in ("number", "integer"):
