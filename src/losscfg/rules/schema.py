@@ -79,12 +79,15 @@ WRONG_TYPE = declare(
     Reports a value whose type is not the one the schema gives for that key: a string where a
     number belongs, a number where a list belongs, a float where an integer belongs. A value
     such as `1e-3` is called out: PyYAML (YAML 1.1) reads exponent notation without a dot and a
-    signed exponent as a string.
+    signed exponent as a string. A class count written as a float (`num_classes: 10.0`) is
+    reported too, although JSON Schema counts 10.0 as an integer: the model is built with it
+    as it is. Quoted values and values tagged `!!str` are strings, whatever they look like.
 
     ## Why is this bad?
     torch checks types only when the first batch runs (`argument 'label_smoothing' must be
     float, not str`), and some conversions of the trainer hide the mistake: `bool("false")` is
-    True, `int(3.7)` is 3.
+    True, `int(3.7)` is 3. A float layer size fails when the model is built:
+    `nn.Linear(512, 10.0)` raises `TypeError: empty(): argument 'size' ... must be tuple of ints`.
 
     ## Example
     ```yaml
