@@ -107,6 +107,7 @@ def test_text_report_is_a_table(cli, in_tmp: Path) -> None:  # type: ignore[no-u
     assert lines[1] == "configs in configs/"
     header = lines[3].split()
     assert header[:4] == ["config", "loss", "classes", "amp"] and header[-1] == "status"
+    assert "peak mem" not in lines[3]  # measured on CUDA only
     assert lines[4].split()[:2] == ["a.yaml", "sqr_hinge"] and lines[4].endswith("passed")
     assert lines[5].endswith("not run")
     assert lines[-1] == "1 passed, 0 failed, 1 not run (2 configs)"
@@ -203,3 +204,16 @@ def test_batch_size_and_seed(cli, in_tmp: Path) -> None:  # type: ignore[no-unty
     assert again["runs"][0]["loss_value"] == value
     assert other["runs"][0]["loss_value"] != value
     assert bigger["runs"][0]["loss_value"] != value and bigger["batch_size"] == 64
+
+
+def test_peak_memory_is_a_column_when_it_was_measured() -> None:
+    from losscfg.check import FileReport
+    from losscfg.dryrun.command import PASSED, DryRunSettings, Row, _text
+    from losscfg.dryrun.run import RunResult
+
+    result = RunResult("cross_entropy", "cuda:0", 10, loss_value=2.3, peak_memory_bytes=3 << 20)
+    rows = [Row(FileReport("a.yaml", loss="cross_entropy"), PASSED, result)]
+    lines = ["".join(text for text, _ in line) for line in _text(rows, DryRunSettings("cuda"))]
+    header = next(line for line in lines if line.startswith("config"))
+    assert "peak mem" in header
+    assert "3.0 MiB" in next(line for line in lines if line.startswith("a.yaml"))

@@ -244,6 +244,10 @@ def _text(
         "status",
     )
     table = [header] + [_cells(row, folder) for row in rows]
+    if not any(row.result and row.result.peak_memory_bytes is not None for row in rows):
+        memory = header.index("peak mem")  # measured on CUDA only
+        table = [line[:memory] + line[memory + 1 :] for line in table]
+        header = table[0]
     widths = [max(len(line[i]) for line in table) for i in range(len(header))]
     yield [("  ".join(c.ljust(w) for c, w in zip(header, widths, strict=True)).rstrip(), "bold")]
     for row, cells in zip(rows, table[1:], strict=True):
