@@ -230,7 +230,7 @@ def _text(
     if folder:
         yield [(f"configs in {folder}{os.sep}", "")]
     yield []
-    header = (
+    header: tuple[str, ...] = (
         "config",
         "loss",
         "classes",
