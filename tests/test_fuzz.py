@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import yaml as pyyaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -12,7 +13,7 @@ from typer.testing import CliRunner
 from helpers import CORPUS, EXAMPLES
 from losscfg.check import Options, check_source
 from losscfg.cli import app
-from losscfg.document import split_lines
+from losscfg.document import load, split_lines
 
 TOKENS = [
     "loss",
@@ -55,6 +56,10 @@ TOKENS = [
     "*a",
     "<<: ",
     "!!int ",
+    "!!str ",
+    "!!float ",
+    "!!seq ",
+    "!!set ",
     "!!python/name:x ",
     "!custom ",
     "'",
@@ -69,6 +74,7 @@ TOKENS = [
     "0",
     "-1",
     "1.0",
+    "10.0",
     "1e-3",
     ".nan",
     ".inf",
@@ -154,3 +160,33 @@ def test_command_line_exit_codes(data: str | bytes) -> None:
 def test_split_lines_counts_as_yaml_does(tmp_path: Path) -> None:
     assert split_lines("a\r\nb\rc\nd\x85e\u2028f\u2029g") == ["a", "b", "c", "d", "e", "f", "g"]
     assert split_lines("a\x0cb\n") == ["a\x0cb"]
+
+
+def _same(ours: object, theirs: object) -> bool:
+    """Equal values of equal types, NaN equal to NaN (yaml.safe_load's `.nan`)."""
+    if isinstance(ours, float) and isinstance(theirs, float) and ours != ours:
+        return theirs != theirs
+    if type(ours) is not type(theirs):
+        return False
+    if isinstance(ours, dict) and isinstance(theirs, dict):
+        return ours.keys() == theirs.keys() and all(_same(v, theirs[k]) for k, v in ours.items())
+    if isinstance(ours, list) and isinstance(theirs, list):
+        return len(ours) == len(theirs) and all(map(_same, ours, theirs))
+    return ours == theirs
+
+
+@FAST
+@given(st.one_of(yamlish, mutated_config()))
+def test_values_and_refusals_are_those_of_safe_load(text: str) -> None:
+    text = text.removeprefix("\ufeff")
+    document = load(text)
+    try:
+        expected = pyyaml.load(text, Loader=getattr(pyyaml, "CSafeLoader", pyyaml.SafeLoader))
+    except pyyaml.YAMLError:
+        codes = {d.code for d in document.diagnostics}
+        assert not document.ok or "LC004" in codes, document.data
+        return
+    if not document.ok:  # only a document too large to check may be refused
+        assert any("values" in d.message for d in document.diagnostics), document.diagnostics
+        return
+    assert _same(document.data, expected), (document.data, expected)
