@@ -40,9 +40,14 @@ def check_all(
     _warm_up()
     global _options
     _options = options
-    context = multiprocessing.get_context("fork")
+    try:
+        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+    except (OSError, NotImplementedError):  # no semaphores here (a sandbox without /dev/shm)
+        for path in files:
+            yield safe_check(path, options, stdin=stdin)
+        return
     done = 0
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+    with pool:
         try:
             for report in pool.map(_check_in_worker, files, chunksize=_CHUNK):
                 done += 1
