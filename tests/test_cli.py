@@ -251,3 +251,46 @@ def test_notice_when_pyyaml_has_no_libyaml(cli, in_tmp: Path, monkeypatch) -> No
     monkeypatch.setattr(document, "LIBYAML", False)
     result = run(cli, "check", str(path))
     assert result.exit_code == 0 and "pure-Python parser" in result.stderr
+
+
+def test_a_bug_outside_any_file_exits_3_in_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from losscfg import cli as cli_module
+
+    def broken(**kwargs: object) -> None:
+        raise RuntimeError("no such state")
+
+    monkeypatch.setattr(cli_module, "app", broken)
+    monkeypatch.delenv("LOSSCFG_TRACEBACK", raising=False)
+    with pytest.raises(SystemExit) as exit:
+        cli_module.main()
+    assert exit.value.code == 3
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith("losscfg: internal error: RuntimeError: no such state.")
+    assert "please report it" in line and "LOSSCFG_TRACEBACK=1" in line
+    monkeypatch.setenv("LOSSCFG_TRACEBACK", "1")
+    with pytest.raises(RuntimeError, match="no such state"):
+        cli_module.main()
+
+
+def test_an_interrupt_exits_130(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from losscfg import cli as cli_module
+
+    def interrupted(**kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli_module, "app", interrupted)
+    with pytest.raises(SystemExit) as exit:
+        cli_module.main()
+    assert exit.value.code == 130
+    assert capsys.readouterr().err == "losscfg: interrupted\n"
+
+
+def test_an_unwritable_output_is_a_usage_error(cli, in_tmp: Path) -> None:  # type: ignore[no-untyped-def]
+    path = write(in_tmp, "c.yaml", GOOD)
+    result = run(cli, "check", "--output", str(in_tmp / "no" / "such" / "dir" / "r.txt"), str(path))
+    assert result.exit_code == 2
+    assert "cannot write --output" in result.stderr and "No such file or directory" in result.stderr
