@@ -224,9 +224,8 @@ def _runnable(report: FileReport) -> bool:
     return report.internal_error is None and report.count(Severity.ERROR) == 0
 
 
-def _exit_code(reports: list[FileReport], *, strict: bool, exit_zero: bool) -> int:
-    from losscfg.diagnostics import Severity
-
+def _report_bugs(reports: list[FileReport]) -> None:
+    """One line on stderr per file that met a bug in losscfg."""
     for report in reports:
         if report.internal_error is not None:
             typer.echo(
@@ -235,6 +234,12 @@ def _exit_code(reports: list[FileReport], *, strict: bool, exit_zero: bool) -> i
                 "with this line and the file.",
                 err=True,
             )
+
+
+def _exit_code(reports: list[FileReport], *, strict: bool, exit_zero: bool) -> int:
+    from losscfg.diagnostics import Severity
+
+    _report_bugs(reports)
     if any(r.internal_error is not None for r in reports):
         return 3
     if any(r.unreadable for r in reports):
@@ -375,16 +380,17 @@ def dry_run_command(
     settings = _settings(config)
     options = _options(settings, num_classes, _selection(settings, select, ignore))
     _check_device(device)
-    from losscfg.dryrun.command import DryRunSettings, dry_run_paths
+    from losscfg.dryrun.command import DryRunSettings, dry_run_paths, exit_code
 
-    code = dry_run_paths(
+    rows = dry_run_paths(
         paths,
         options,
         DryRunSettings(device=device, batch_size=batch_size, steps=steps, amp=amp.value, seed=seed),
         output_format=output_format.value,
         color=use_color(sys.stdout, no_color),
     )
-    raise typer.Exit(code)
+    _report_bugs([row.report for row in rows])
+    raise typer.Exit(exit_code(rows))
 
 
 @app.command()

@@ -217,3 +217,40 @@ def test_peak_memory_is_a_column_when_it_was_measured() -> None:
     header = next(line for line in lines if line.startswith("config"))
     assert "peak mem" in header
     assert "3.0 MiB" in next(line for line in lines if line.startswith("a.yaml"))
+
+
+def test_an_ignored_failure_is_shown_but_does_not_fail(cli, in_tmp: Path) -> None:  # type: ignore[no-untyped-def]
+    text = "model:\n  num_classes: 2\nloss:\n  name: cross_entropy\n  weight: [0.0, 0.0]\n"
+    config = write(in_tmp, "c.yaml", text)
+    code, report = dry_run_json(cli, "--ignore", "LC206,LC502", str(config))
+    run = report["runs"][0]
+    assert code == 0 and run["status"] == "failed (ignored)" and run["diagnostics"] == []
+    assert report["summary"] == {"configs": 1, "passed": 0, "failed": 1, "not_run": 0}
+
+
+def test_an_unreadable_path_exits_2_and_the_others_run(cli, in_tmp: Path) -> None:  # type: ignore[no-untyped-def]
+    good = write(in_tmp, "good.yaml", "loss:\n  name: cross_entropy\n")
+    result = cli.invoke(app, ["dry-run", str(in_tmp / "missing.yaml"), str(good)])
+    assert result.exit_code == 2
+    assert "missing.yaml" in result.stdout and "LC000" in result.stdout
+    assert "1 passed, 0 failed, 1 not run (2 configs)" in result.stdout
+
+
+def test_a_bug_exits_3_and_the_others_run(cli, in_tmp: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from losscfg.dryrun import command
+
+    original = command.inspect_path
+
+    def buggy(path, options, **kwargs):  # type: ignore[no-untyped-def]
+        if path.endswith("boom.yaml"):
+            raise ZeroDivisionError("division by zero")
+        return original(path, options, **kwargs)
+
+    monkeypatch.setattr(command, "inspect_path", buggy)
+    write(in_tmp, "boom.yaml", "loss:\n  name: cross_entropy\n")
+    write(in_tmp, "good.yaml", "loss:\n  name: cross_entropy\n")
+    result = cli.invoke(app, ["dry-run", "."])
+    assert result.exit_code == 3
+    assert "boom.yaml: internal error: ZeroDivisionError: division by zero" in result.stdout
+    assert "1 passed, 0 failed, 1 not run (2 configs)" in result.stdout
+    assert "internal error while checking" in result.stderr and "please report it" in result.stderr

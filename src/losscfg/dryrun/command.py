@@ -52,12 +52,12 @@ def dry_run_paths(
     output_format: str,
     color: bool,
     stream: IO[str] | None = None,
-) -> int:
-    """`losscfg dry-run`: the exit code of SPEC §5."""
+) -> list[Row]:
+    """`losscfg dry-run`: run, write the report, and return the rows (see `exit_code`)."""
     files, unsearchable = expand(paths)
     rows = list(_rows(files, unsearchable, options, settings))
     write(rows, settings, output_format=output_format, color=color, stream=stream or sys.stdout)
-    return exit_code(rows)
+    return rows
 
 
 def run_rows(
