@@ -160,6 +160,10 @@ def test_multiple_documents() -> None:
         ("x: !!python/name:os.system\n", 1, 4, "!!python/name:os.system is refused"),
         ("loss:\n  weight: !!float [1]\n", 2, 11, "!!float cannot stand on a list"),
         ("x: !!seq {a: 1}\n", 1, 4, "!!seq cannot stand on a mapping"),
+        ("- <<\n", 1, 3, "merge key"),
+        ("<<\n", 1, 1, "merge key"),
+        ("a: !!merge x\n", 1, 4, "merge key"),
+        ("!!omap [a, b]\n", 1, 9, "!!omap takes mappings of one key each"),
         ("a: \x00\n", 1, 4, "not allowed"),
     ],
 )

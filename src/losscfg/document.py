@@ -17,6 +17,7 @@ import yaml
 
 from losscfg.diagnostics import Diagnostic, Span, json_pointer
 from losscfg.rules.syntax import DUPLICATE_KEY, MULTIPLE_DOCUMENTS, YAML_SYNTAX
+from losscfg.values import kind, show
 
 try:
     from yaml import CSafeLoader as _Loader
@@ -420,7 +421,7 @@ class _Builder:
                 first = entries.get(key)
             except TypeError:
                 raise LoadError(
-                    f"a {_kind(key)} cannot be a mapping key (it is unhashable)",
+                    f"{kind(key)} cannot be a mapping key (it is unhashable)",
                     key_node.position,
                     "use a plain string key",
                 ) from None
@@ -441,7 +442,7 @@ class _Builder:
         line = first.key_position[0] + 1
         if first.key_text != key_text:
             message = (
-                f"duplicate key {key_text!r}: YAML reads it as {_yaml_repr(key)}, like "
+                f"duplicate key {key_text!r}: YAML reads it as {show(key)}, like "
                 f"{first.key_text!r} on line {line}; PyYAML silently keeps only this one"
             )
         else:
@@ -457,12 +458,6 @@ class _Builder:
                 pointer=json_pointer([*self._path(), key_text]),
             )
         )
-
-
-def _yaml_repr(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return "null" if value is None else repr(value)
 
 
 class _MergeKey:
@@ -504,7 +499,7 @@ def _merge_sources(value: Any, node: Node, key_node: Node) -> list[tuple[dict[An
         if all(isinstance(v, dict) for v, _ in sources):
             return sources[::-1]
     raise LoadError(
-        f"a merge key (<<) takes a mapping or a list of mappings, not {_kind(value)}",
+        f"a merge key (<<) takes a mapping or a list of mappings, not {kind(value)}",
         key_node.position,
         "merge an anchored mapping: <<: *base",
     )
@@ -514,9 +509,11 @@ def _pairs(done: _Collection, tag: str) -> list[tuple[Any, Any]]:
     pairs = []
     for item, node in zip(done.items, done.nodes, strict=True):
         if not isinstance(item, dict) or len(item) != 1:
+            written = _written_tag(tag)
             raise LoadError(
-                f"!!{tag.removeprefix(_TAG)} takes mappings of one key each",
+                f"{written} takes mappings of one key each, not {kind(item)} {show(item)}",
                 node.position,
+                f"write each entry as - key: value, or remove the tag {written}",
             )
         pairs.append(next(iter(item.items())))
     return pairs
@@ -538,11 +535,6 @@ def _merge_as_value(node: Node) -> LoadError:
         node.position,
         "quote it ('<<') if you mean the text",
     )
-
-
-def _kind(value: Any) -> str:
-    names: dict[type, str] = {dict: "mapping", list: "list", set: "set"}
-    return names.get(type(value), type(value).__name__)
 
 
 def _syntax_diagnostic(problem: yaml.YAMLError, text: str) -> Diagnostic:
