@@ -547,6 +547,7 @@ def test_boolean_key_is_explained() -> None:
 def test_default_loss_info(config: str, message: str, where: tuple[int, ...] | None) -> None:
     d = only(config, "LC901")
     assert d.severity == "info" and message in d.message
+    assert d.hint and "name: cross_entropy" in d.hint
     assert (position(d) if where else d.line) == (where or None)
 
 

@@ -251,12 +251,18 @@ def default_loss(ctx: Context) -> Iterator[Finding]:
     ```
     """
     data = ctx.data
+    default = ctx.catalogue.default_loss
     if "loss" not in data:
         if ctx.document.ok and isinstance(ctx.document.data, (dict, type(None))):
-            yield Finding((), f"no loss section: the trainer uses {ctx.catalogue.default_loss}")
+            yield Finding(
+                (),
+                f"no loss section: the trainer uses {default}",
+                hint=f"to say so in the file, add loss: with name: {default}",
+            )
     elif isinstance(data["loss"], dict) and "name" not in data["loss"]:
         yield Finding(
             ("loss",),
-            f"loss has no name: the trainer uses {ctx.catalogue.default_loss}",
+            f"loss has no name: the trainer uses {default}",
+            hint=f"to say so in the file, add name: {default} under loss:",
             at_key=True,
         )
