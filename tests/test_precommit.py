@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from pre_commit.clientlib import load_manifest
+from pre_commit.clientlib import load_config, load_manifest
 
 from helpers import ROOT
 
@@ -22,6 +22,26 @@ def test_manifest_is_valid_for_pre_commit() -> None:
     dry_run = hooks["losscfg-dry-run"]
     assert dry_run["entry"] == "losscfg check --dry-run --device cpu"
     assert dry_run["additional_dependencies"] == ["torch"]
+
+
+def test_own_config_is_valid_and_local() -> None:
+    config = load_config(str(ROOT / ".pre-commit-config.yaml"))
+    assert [repo["repo"] for repo in config["repos"]] == ["local"]  # these machines reach PyPI only
+    ids = [hook["id"] for hook in config["repos"][0]["hooks"]]
+    assert ids == ["ruff", "ruff-format", "mypy", "losscfg"]
+
+
+def test_own_hooks_pass_on_this_repository(tmp_path: Path) -> None:
+    environment = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache")}
+    environment["PATH"] = str(Path(sys.executable).parent) + os.pathsep + environment["PATH"]
+    result = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "run", "--all-files", "--show-diff-on-failure"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 @pytest.mark.network
