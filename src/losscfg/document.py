@@ -37,6 +37,7 @@ _VALUE = _TAG + "value"  # a plain `=`: PyYAML makes it a string as a key, and r
 _SCALAR_TAGS = frozenset(_TAG + t for t in ("null", "bool", "int", "float", "binary", "timestamp"))
 _SEQUENCE_TAGS = frozenset({_SEQ, _TAG + "omap", _TAG + "pairs"})
 _MAPPING_TAGS = frozenset({_MAP, _TAG + "set"})
+_SAFE_TAGS = _SCALAR_TAGS | _SEQUENCE_TAGS | _MAPPING_TAGS | {_STR}  # what safe_load constructs
 
 # (line, column, end_line, end_column), 0-based as PyYAML's marks; converted to Span on demand.
 Position = tuple[int, int, int, int]
@@ -325,14 +326,15 @@ class _Builder:
         allowed = _MAPPING_TAGS if isinstance(event, yaml.MappingStartEvent) else _SEQUENCE_TAGS
         if tag is None or tag == "!" or tag in allowed:
             return
-        if tag in _SCALAR_TAGS or tag in _MAPPING_TAGS or tag in _SEQUENCE_TAGS or tag == _STR:
-            written = "a mapping" if isinstance(event, yaml.MappingStartEvent) else "a list"
-            raise LoadError(
-                f"the tag {_written_tag(tag)} cannot stand on {written}: yaml.safe_load refuses it",
-                _position(event),
-                f"remove the tag {_written_tag(tag)}",
-            )
-        raise _refused(tag, event)
+        if tag not in _SAFE_TAGS:
+            raise _refused(tag, event)
+        written = _written_tag(tag)
+        node = "a mapping" if isinstance(event, yaml.MappingStartEvent) else "a list"
+        raise LoadError(
+            f"the tag {written} cannot stand on {node}: yaml.safe_load refuses it",
+            _position(event),
+            f"remove the tag {written}",
+        )
 
     def _alias(self, event: Any) -> None:
         anchored = self.anchors.get(event.anchor)
