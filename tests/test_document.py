@@ -194,3 +194,44 @@ def test_huge_document_is_refused() -> None:
 def test_values_of_yaml_types() -> None:
     data = load("d: 2024-01-02\nb: !!binary aGVsbG8=\n").data
     assert data == {"d": datetime.date(2024, 1, 2), "b": b"hello"}
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column"),
+    [
+        ("loss:\n  name: nll\t# a comment\n", 2, 12),
+        ("loss:\n  name:\tnll\n", 2, 8),
+        ("loss:\n  weight: [1.0,\t2.0]\n", 2, 16),
+        ('{\n\t"loss": {"name": "nll"}\n}\n', 2, 1),
+        ("loss:\n  name: nll\t\n", 2, 12),
+    ],
+)
+def test_a_tab_that_yaml_safe_load_refuses(text: str, line: int, column: int) -> None:
+    # libyaml (CSafeLoader, editors) reads these; yaml.safe_load, PyYAML's Python scanner, raises
+    # "found character '\t' that cannot start any token".
+    with pytest.raises(pyyaml.YAMLError):
+        pyyaml.safe_load(text)
+    d = only(text, "LC001")
+    assert (d.line, d.column) == (line, column)
+    assert d.message.startswith("a tab where yaml.safe_load, which the trainer uses, refuses one")
+    assert d.hint == "replace the tab with spaces"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'loss:\n  name: "nll\tx"\n',
+        "loss:\n  name: 'a\tb'\n",
+        "# a\tcomment\nloss:\n  name: nll # and\tanother\n",
+        "loss:\n  name: |\n    a\tb\n",
+    ],
+)
+def test_tabs_yaml_safe_load_takes(text: str) -> None:
+    document = load(text)
+    assert document.ok and document.data == pyyaml.safe_load(text)
+
+
+def test_large_texts_are_not_read_twice(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "loss:\n  name: nll\t# a comment\n"
+    monkeypatch.setattr(document, "PURE_CHECK_LIMIT", len(text) - 1)
+    assert load(text).ok == (document._Loader is not pyyaml.SafeLoader)

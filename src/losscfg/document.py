@@ -209,7 +209,33 @@ def load(text: str) -> Document:
     finally:
         if loader is not None:
             loader.dispose()
+    if document.ok and LIBYAML and _MAY_DIFFER.search(text) and len(text) <= PURE_CHECK_LIMIT:
+        refusal = _safe_load_refusal(text)
+        if refusal is not None:
+            document.ok = False
+            document.data, document.root = None, None
+            document.diagnostics.append(refusal)
     return document
+
+
+# Where libyaml accepts what PyYAML's pure-Python scanner (the one in yaml.safe_load) refuses:
+# a tab between tokens, a byte-order mark after the start. Measured by fuzzing both loaders.
+_MAY_DIFFER = re.compile("[\t\ufeff]")
+#: Larger texts are not re-read with the pure-Python parser (about 5 s per MB).
+PURE_CHECK_LIMIT = 256 * 1024
+
+
+def _safe_load_refusal(text: str) -> Diagnostic | None:
+    """LC001 when the pure-Python parser of `yaml.safe_load` refuses what libyaml read."""
+    try:
+        for _ in yaml.parse(text, Loader=yaml.SafeLoader):
+            pass
+    except yaml.YAMLError as problem:
+        diagnostic = _syntax_diagnostic(problem, text)
+        return diagnostic._replace(
+            message=f"{diagnostic.message}; libyaml-based tools and editors accept it"
+        )
+    return None
 
 
 # Plain scalars resolve and construct the same way every time: values by their text.
@@ -564,6 +590,12 @@ def _syntax_diagnostic(problem: yaml.YAMLError, text: str) -> Diagnostic:
     if mark is None:
         return YAML_SYNTAX.diagnostic(f"invalid YAML: {what}", span=Span(1, 1, 1, 1))
     line, column = _inside(text, mark.line + 1, mark.column + 1)
+    if "'\\t'" in what:  # PyYAML's Python scanner takes no tab between tokens
+        return YAML_SYNTAX.diagnostic(
+            f"a tab where yaml.safe_load, which the trainer uses, refuses one ({what})",
+            span=Span(line, column, line, column + 1),
+            hint="replace the tab with spaces",
+        )
     return YAML_SYNTAX.diagnostic(
         f"invalid YAML: {what}",
         span=Span(line, column, line, column + 1),

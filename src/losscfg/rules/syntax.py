@@ -41,7 +41,10 @@ YAML_SYNTAX = declare(
     Reports where the YAML parser gave up (with its own words), a file that is not UTF-8, a tag
     that safe loading refuses (`!!python/object...`, or any tag the trainer's `yaml.safe_load` has
     no constructor for), an alias that is not defined, and a document too large to check safely:
-    more than 100,000 values once aliases are expanded (an "alias bomb").
+    more than 100,000 values once aliases are expanded (an "alias bomb"). It also reports a tab
+    between tokens (`name: nll<TAB># note`, tab-indented JSON): libyaml, and so most editors and
+    linters, read it, but `yaml.safe_load` uses PyYAML's Python scanner, which raises "found
+    character '\\t' that cannot start any token".
 
     ## Why is this bad?
     The trainer loads the config with `yaml.safe_load`; it stops on the same problem before
@@ -56,7 +59,8 @@ YAML_SYNTAX = declare(
     ```
 
     ## Fix
-    Correct the YAML at the reported line, save the file as UTF-8, and remove unsafe tags.
+    Correct the YAML at the reported line, save the file as UTF-8, remove unsafe tags, and
+    replace tabs outside quotes, comments and block scalars with spaces.
     """,
 )
 
