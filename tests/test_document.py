@@ -235,3 +235,13 @@ def test_large_texts_are_not_read_twice(monkeypatch: pytest.MonkeyPatch) -> None
     text = "loss:\n  name: nll\t# a comment\n"
     monkeypatch.setattr(document, "PURE_CHECK_LIMIT", len(text) - 1)
     assert load(text).ok == (document._Loader is not pyyaml.SafeLoader)
+
+
+def test_a_block_header_glued_to_a_comment() -> None:
+    # libyaml reads `|# note`; PyYAML's Python scanner wants a space before the `#`.
+    text = "loss:\n  name: |# note\n    nll\n"
+    with pytest.raises(pyyaml.YAMLError):
+        pyyaml.safe_load(text)
+    d = only(text, "LC001")
+    assert (d.line, d.column) == (2, 10)
+    assert "expected chomping or indentation indicators, but found '#'" in d.message

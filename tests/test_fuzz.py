@@ -176,13 +176,12 @@ def _same(ours: object, theirs: object) -> bool:
     return ours == theirs
 
 
-# Known differences left alone: libyaml drops byte-order marks after the first one, and takes
-# a block scalar header followed by `#` without a space (`>#`); PyYAML's Python parser does not.
-_LEFT_ALONE = re.compile("\ufeff|[|>][-+0-9]*#")
+# A known difference left alone: libyaml drops byte-order marks after the first one.
+_LEFT_ALONE = re.compile("\ufeff")
 
 
 @FAST
-@given(st.one_of(yamlish, mutated_config(), st.text(alphabet=" \tab:-#[],'\"\n", max_size=30)))
+@given(st.one_of(yamlish, mutated_config(), st.text(alphabet=" \tab:-#[],'\"\n|>+", max_size=30)))
 def test_values_and_refusals_are_those_of_safe_load(text: str) -> None:
     """The trainer reads configs with yaml.safe_load: PyYAML's Python parser, not libyaml."""
     text = text.removeprefix("\ufeff")
