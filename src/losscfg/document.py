@@ -191,31 +191,32 @@ def load(text: str) -> Document:
         loader = _Loader(text)  # PyYAML's pure-Python reader already checks characters here
         _Builder(loader, document).run()
     except _TooLarge as problem:
-        document.ok = False
-        document.data, document.root = None, None
-        document.diagnostics.append(_too_large(problem))
+        _refuse(document, _too_large(problem))
     except LoadError as problem:
-        document.ok = False
-        document.data, document.root = None, None
-        document.diagnostics.append(
-            YAML_SYNTAX.diagnostic(
-                problem.message, span=to_span(problem.position), hint=problem.hint
-            )
-        )
+        span = to_span(problem.position)
+        _refuse(document, YAML_SYNTAX.diagnostic(problem.message, span=span, hint=problem.hint))
     except yaml.YAMLError as problem:
-        document.ok = False
-        document.data, document.root = None, None
-        document.diagnostics.append(_syntax_diagnostic(problem, text))
+        _refuse(document, _syntax_diagnostic(problem, text))
     finally:
         if loader is not None:
             loader.dispose()
-    if document.ok and LIBYAML and _MAY_DIFFER.search(text) and len(text) <= PURE_CHECK_LIMIT:
+    if (
+        document.ok
+        and _libyaml_in_use()
+        and len(text) <= PURE_CHECK_LIMIT
+        and _MAY_DIFFER.search(text)
+    ):
         refusal = _safe_load_refusal(text)
         if refusal is not None:
-            document.ok = False
-            document.data, document.root = None, None
-            document.diagnostics.append(refusal)
+            _refuse(document, refusal)
     return document
+
+
+def _refuse(document: Document, problem: Diagnostic) -> None:
+    """The file cannot be read as the trainer reads it: no data, and LC001 says why."""
+    document.ok = False
+    document.data, document.root = None, None
+    document.diagnostics.append(problem)
 
 
 # Where libyaml accepts what PyYAML's pure-Python scanner (the one in yaml.safe_load) refuses:
@@ -570,7 +571,7 @@ def _syntax_diagnostic(problem: yaml.YAMLError, text: str) -> Diagnostic:
     mark = getattr(problem, "problem_mark", None) or getattr(problem, "context_mark", None)
     if isinstance(problem, yaml.reader.ReaderError):
         offset = problem.position
-        if _counts_bytes(problem):  # libyaml reads UTF-8 and counts bytes
+        if _libyaml_in_use():  # libyaml reads UTF-8 and gives a byte offset, PyYAML a character's
             offset = len(text.encode("utf-8")[:offset].decode("utf-8", errors="ignore"))
         line, column = _line_column(text, offset)
         code = problem.character if isinstance(problem.character, int) else ord(problem.character)
@@ -604,9 +605,8 @@ def _syntax_diagnostic(problem: yaml.YAMLError, text: str) -> Diagnostic:
     )
 
 
-def _counts_bytes(problem: yaml.reader.ReaderError) -> bool:
-    """libyaml's reader errors give a byte offset; PyYAML's own reader a character offset."""
-    loader: type = _Loader
+def _libyaml_in_use() -> bool:
+    loader: type = _Loader  # a variable: tests swap in the pure-Python loader
     return loader is not yaml.SafeLoader
 
 
