@@ -45,6 +45,11 @@ class FileReport:
     internal_error: str | None = None
 
     @property
+    def runnable(self) -> bool:
+        """Checked, with no error: a dry-run may build its loss."""
+        return self.internal_error is None and self.count(Severity.ERROR) == 0
+
+    @property
     def unreadable(self) -> bool:
         return any(d.code == IO_ERROR.code for d in self.diagnostics)
 

@@ -188,9 +188,7 @@ def check(
 
         checked = list(checked)
         runnable = [
-            path
-            for path, r in zip(files, reports[len(unsearchable) :], strict=True)
-            if _runnable(r)
+            path for path, r in zip(files, reports[len(unsearchable) :], strict=True) if r.runnable
         ]
         rows = run_rows(runnable, options, DryRunSettings(device=device), stdin=stdin)
         ran = {row.report.path: row.report for row in rows}
@@ -216,12 +214,6 @@ def _libyaml_notice() -> None:
             "parser, several times slower (reinstall PyYAML with libyaml for speed)",
             err=True,
         )
-
-
-def _runnable(report: FileReport) -> bool:
-    from losscfg.diagnostics import Severity
-
-    return report.internal_error is None and report.count(Severity.ERROR) == 0
 
 
 def _report_bugs(reports: list[FileReport]) -> None:

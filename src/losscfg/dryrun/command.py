@@ -100,7 +100,7 @@ def _rows(
         except Exception as bug:  # a bug in losscfg: reported, the others still run
             yield Row(FileReport(path, internal_error=f"{type(bug).__name__}: {bug}"), NOT_RUN)
             continue
-        if context is None or report.internal_error or report.count(Severity.ERROR):
+        if context is None or not report.runnable:
             yield Row(report, NOT_RUN)
             continue
         result = dry_run(

@@ -53,6 +53,11 @@ def _check_class_indices(target: Tensor, shape: torch.Size) -> None:
         )
 
 
+def _mean_of_squares(margin: Tensor) -> Tensor:
+    flat = margin.view(-1)
+    return torch.dot(flat, flat) / margin.numel()
+
+
 class _ClassIndexSqrHinge(torch.autograd.Function):
     """Class-index targets without a target tensor: y * f is -f, except +f at the true class.
 
@@ -68,8 +73,7 @@ class _ClassIndexSqrHinge(torch.autograd.Function):
         margin.clamp_(min=0.0)
         ctx.save_for_backward(margin, index)
         ctx.input_dtype = input.dtype
-        flat = margin.view(-1)
-        return torch.dot(flat, flat) / margin.numel()
+        return _mean_of_squares(margin)
 
     @staticmethod
     def backward(ctx: Any, grad_output: Tensor) -> tuple[Tensor, None]:
@@ -87,8 +91,7 @@ class _DenseSqrHinge(torch.autograd.Function):
         margin = (1.0 - input.to(torch.float32) * target).clamp_(min=0.0)
         ctx.save_for_backward(margin, target)
         ctx.input_dtype = input.dtype
-        flat = margin.view(-1)
-        return torch.dot(flat, flat) / margin.numel()
+        return _mean_of_squares(margin)
 
     @staticmethod
     def backward(ctx: Any, grad_output: Tensor) -> tuple[Tensor, None]:
