@@ -227,14 +227,14 @@ def test_internal_error_exits_3_names_the_file_and_checks_the_others(
     write(in_tmp, "a.yaml", GOOD)
     write(in_tmp, "boom.yaml", GOOD)
     write(in_tmp, "c.yaml", ERROR)
-    original = check_module.inspect_source
+    original = check_module.check_source
 
-    def buggy(source, path, options):  # type: ignore[no-untyped-def]
+    def buggy(source, path, options, **kwargs):  # type: ignore[no-untyped-def]
         if path.endswith("boom.yaml"):
             raise ZeroDivisionError("division by zero")
-        return original(source, path, options)
+        return original(source, path, options, **kwargs)
 
-    monkeypatch.setattr(check_module, "inspect_source", buggy)
+    monkeypatch.setattr(check_module, "check_source", buggy)
     result = run(cli, "check", ".")
     assert result.exit_code == 3
     assert "internal error while checking" in result.stderr and "boom.yaml" in result.stderr

@@ -5,22 +5,28 @@ from __future__ import annotations
 import pytest
 
 from losscfg.diagnostics import Severity
-from losscfg.registry import all_rules, declare, find
+from losscfg.registry import Registry, all_rules, declare, default_registry, find
 
 
 def test_a_code_or_name_is_taken_only_once() -> None:
-    all_rules()
+    rules = list(all_rules())
     with pytest.raises(ValueError, match="LC201 other-name clashes with LC201 weight-length"):
-        declare("LC201", "other-name", Severity.ERROR, "Another rule.")
+        Registry([*rules, declare("LC201", "other-name", Severity.ERROR, "Another rule.")])
     with pytest.raises(ValueError, match="LC999 weight-length clashes with LC201 weight-length"):
-        declare("LC999", "weight-length", Severity.ERROR, "Another rule.")
+        Registry([*rules, declare("LC999", "weight-length", Severity.ERROR, "Another rule.")])
     assert find("LC999") is None
 
 
-def test_declaring_the_same_rule_again_is_harmless() -> None:
-    rule = find("LC001")
-    assert rule is not None and rule.check is None
-    assert declare(rule.code, rule.name, rule.severity, rule.doc) == rule
+def test_the_same_rule_twice_is_one_rule() -> None:
+    rules = list(all_rules())
+    assert Registry([*rules, *rules]).rules == default_registry().rules
+
+
+def test_the_registry_is_built_once_and_cannot_change() -> None:
+    registry = default_registry()
+    assert default_registry() is registry
+    with pytest.raises(TypeError):
+        registry.by_code["LC999"] = registry.by_code["LC201"]  # type: ignore[index]
 
 
 @pytest.mark.parametrize("rule", all_rules(), ids=lambda r: r.code)

@@ -6,9 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from losscfg.check import FileReport
 from losscfg.cli import app
-from losscfg.diagnostics import Diagnostic, Severity
+from losscfg.diagnostics import Diagnostic, FileReport, Severity
 from losscfg.report.github import command, escape_data, escape_property
 
 

@@ -11,9 +11,8 @@ from pathlib import Path
 import pytest
 
 from helpers import EXAMPLES
-from losscfg.check import FileReport
 from losscfg.cli import app
-from losscfg.diagnostics import Diagnostic, Severity
+from losscfg.diagnostics import Diagnostic, FileReport, Severity
 from losscfg.report.text import TextOptions, render
 
 GOLDEN = Path(__file__).parent / "golden"

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from losscfg import runner
-from losscfg.check import FileReport, Options
+from losscfg.check import Options
+from losscfg.diagnostics import FileReport
 
 CONFIGS = [
     "loss:\n  name: cross_entropy\n",

@@ -129,10 +129,15 @@ INSTANCES = [
 
 @pytest.mark.parametrize("instance", INSTANCES)
 def test_section_by_section_validation_is_whole_document_validation(instance: dict) -> None:  # type: ignore[type-arg]
-    from losscfg.validation import _errors, validator
+    from losscfg.schema import default_schema
+    from losscfg.validation import validators_of
 
-    whole = sorted((tuple(e.absolute_path), e.message) for e in validator().iter_errors(instance))
-    by_section = sorted((path, e.message) for path, e in _errors(instance))
+    validators = validators_of(default_schema())
+    assert validators.sections is not None
+    whole = sorted(
+        (tuple(e.absolute_path), e.message) for e in validators.document.iter_errors(instance)
+    )
+    by_section = sorted((path, e.message) for path, e in validators.errors(instance))
     assert by_section == whole and whole
 
 

@@ -8,9 +8,11 @@ import pytest
 
 from helpers import write
 from losscfg.cli import app
-from losscfg.registry import UnknownSelector
-from losscfg.selection import ALWAYS_ON, Selection
+from losscfg.registry import UnknownSelector, default_registry
+from losscfg.selection import Selection
 from losscfg.settings import SettingsError, discover, from_file
+
+ALWAYS_ON = default_registry().always_on
 
 BAD = """
 dataset:

@@ -1,28 +1,32 @@
-"""Check one config: read, load, validate, run the rules, apply suppressions and selection."""
+"""Check one config: read, load, validate, run the rules (and the dry-run), suppress, select.
+
+`check_source` takes text in memory as cheaply as `check_path` takes a file: the language
+server and `--fix` call it many times a second. Every file is read and inspected once; the
+dry-run, when asked for, runs on the same context between the static rules and its own.
+"""
 
 from __future__ import annotations
 
-import codecs
-import errno
-import os
-import stat
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
-from losscfg import registry, suppression
-from losscfg.context import CLI, ClassCount, Context, Finding
-from losscfg.diagnostics import Diagnostic, Severity, Span
-from losscfg.document import Document, load, split_lines
-from losscfg.rules.syntax import IO_ERROR, YAML_SYNTAX
-from losscfg.schema import SECTIONS, catalogue
+from losscfg.context import CLI, ClassCount, Context, Finding, SchemaError
+from losscfg.diagnostics import Diagnostic, DryRunResult, DryRunStatus, FileReport
+from losscfg.document import Document, load
+from losscfg.problems import LoadProblem, Problem
+from losscfg.reading import STDIN, decode, read, shown_path, split_lines
+from losscfg.registry import Registry, Rule, default_registry
+from losscfg.rules.comments import bad_suppression
+from losscfg.rules.syntax import load_problem
+from losscfg.schema import LossSchema, default_schema
 from losscfg.selection import Selection
-from losscfg.validation import schema_diagnostics
+from losscfg.suppression import Suppressions
+from losscfg.validation import schema_errors
 
-STDIN = "-"
-STDIN_NAME = "<stdin>"
+#: Runs a config's loss with torch: given what the rules saw, what the run measured.
+DryRun = Callable[[Context], DryRunResult]
 
 
 class Options(NamedTuple):
@@ -30,31 +34,8 @@ class Options(NamedTuple):
     num_classes_origin: str | None = None  # in words, for messages; "--num-classes N" if None
     datasets: Mapping[str, int] = MappingProxyType({})
     selection: Selection | None = None  # None: every rule
-
-
-@dataclass
-class FileReport:
-    """What checking one file found, with the source lines its diagnostics point at."""
-
-    path: str
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    loss: str | None = None
-    num_classes: int | None = None
-    num_classes_source: str | None = None
-    lines: dict[int, str] = field(default_factory=dict)
-    internal_error: str | None = None
-
-    @property
-    def runnable(self) -> bool:
-        """Checked, with no error: a dry-run may build its loss."""
-        return self.internal_error is None and self.count(Severity.ERROR) == 0
-
-    @property
-    def unreadable(self) -> bool:
-        return any(d.code == IO_ERROR.code for d in self.diagnostics)
-
-    def count(self, severity: Severity) -> int:
-        return sum(1 for d in self.diagnostics if d.severity == severity)
+    schema: LossSchema | None = None  # None: the schema shipped with losscfg
+    registry: Registry | None = None  # None: every rule of losscfg.rules
 
 
 def check_text(
@@ -69,106 +50,139 @@ def check_file(path: str | Path, *, num_classes: int | None = None) -> list[Diag
     return check_path(str(path), Options(num_classes=num_classes)).diagnostics
 
 
-def check_path(path: str, options: Options, *, stdin: bytes | None = None) -> FileReport:
-    """Check a file (`-` is standard input); a file that cannot be read gives LC000."""
-    return inspect_path(path, options, stdin=stdin)[0]
+def check_path(
+    path: str, options: Options, *, stdin: bytes | None = None, dry_run: DryRun | None = None
+) -> FileReport:
+    """Check a file (`-` is standard input; `stdin`: what it held, when already read)."""
+    data = read(path, stdin if path == STDIN else None)
+    if isinstance(data, LoadProblem):
+        return _refused(shown_path(path), data, dry_run is not None)
+    return check_source(data, shown_path(path), options, dry_run=dry_run)
 
 
-def inspect_path(
-    path: str, options: Options, *, stdin: bytes | None = None
-) -> tuple[FileReport, Context | None]:
-    """The report of a file, and what the rules saw of it (None when it could not be loaded).
-
-    `stdin`: what standard input held, when the caller has read it already.
-    """
-    shown = STDIN_NAME if path == STDIN else path
-    try:
-        data = _read(path, stdin)
-    except _TooLarge as large:
-        diagnostic = YAML_SYNTAX.diagnostic(
-            f"the file is {'over ' if path == STDIN else ''}{large.size / 2**20:.1f} MiB; "
-            "losscfg does not read files over "
-            f"{MAX_BYTES // 2**20} MiB: no training config is that large",
-            hint="is this a data file? leave it out of the paths to check",
-        )
-        return FileReport(shown, [diagnostic]), None
-    except OSError as problem:
-        reason = problem.strerror or type(problem).__name__
-        diagnostic = IO_ERROR.diagnostic(
-            f"cannot read the file: {reason}", hint="check the path and its permissions"
-        )
-        return FileReport(shown, [diagnostic]), None
-    return inspect_source(data, shown, options)
-
-
-#: Larger files are not read: no config is this large (a 100,000-value document is ~1 MB).
-MAX_BYTES = 32 * 1024 * 1024
-
-
-class _TooLarge(Exception):
-    def __init__(self, size: int) -> None:
-        super().__init__(size)
-        self.size = size
-
-
-def read_stdin() -> bytes:
-    """Standard input, up to one byte more than MAX_BYTES (an endless stream is cut there)."""
-    import sys
-
-    return sys.stdin.buffer.read(MAX_BYTES + 1)
-
-
-def _read(path: str, stdin: bytes | None) -> bytes:
-    if path == STDIN:
-        data = stdin if stdin is not None else read_stdin()
-        if len(data) > MAX_BYTES:
-            raise _TooLarge(len(data))
-        return data
-    # O_NONBLOCK: opening a FIFO must not wait for a writer; a regular file ignores it.
-    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-    with os.fdopen(descriptor, "rb") as stream:
-        status = os.fstat(descriptor)
-        if not stat.S_ISREG(status.st_mode):
-            kind = "a directory" if stat.S_ISDIR(status.st_mode) else "not a regular file"
-            raise OSError(errno.EINVAL, f"{kind}: losscfg reads regular files only")
-        if status.st_size > MAX_BYTES:
-            raise _TooLarge(status.st_size)
-        return stream.read(MAX_BYTES + 1)
-
-
-def check_source(source: bytes | str, path: str, options: Options) -> FileReport:
-    return inspect_source(source, path, options)[0]
-
-
-def inspect_source(
-    source: bytes | str, path: str, options: Options
-) -> tuple[FileReport, Context | None]:
-    text, problem = decode(source) if isinstance(source, bytes) else (source, None)
-    if text is None:
-        assert isinstance(source, bytes) and problem is not None
-        return _finish(FileReport(path, [problem]), source.decode("utf-8", errors="replace")), None
+def check_source(
+    source: bytes | str, path: str, options: Options, *, dry_run: DryRun | None = None
+) -> FileReport:
+    """Check a config's bytes or text; `path` names it in the report."""
+    text = decode(source) if isinstance(source, bytes) else source
+    if isinstance(text, LoadProblem):
+        assert isinstance(source, bytes)
+        report = _refused(path, text, dry_run is not None)
+        return _finish(report, source.decode("utf-8", errors="replace"))
+    registry = options.registry or default_registry()
+    selection = options.selection or Selection.everything(registry)
     document = load(text)
-    report = FileReport(path, list(document.diagnostics))
-    context = None
+    suppressions = Suppressions(document, registry, selection)
+    report = FileReport(path, suppressions.kept(_load_diagnostics(document.problems)))
     if document.ok:
-        given = None
-        if options.num_classes is not None:
-            origin = options.num_classes_origin or f"--num-classes {options.num_classes}"
-            given = ClassCount(options.num_classes, CLI, origin)
-        context = Context(document, catalogue(), given, options.datasets)
-        report.diagnostics += schema_diagnostics(
-            _as_trained(document.data), document, context.catalogue
-        )
-        report.diagnostics += _run_rules(context, options.selection)
-        report.loss = context.loss_name if _loss_is_usable(document.data) else None
+        context = _context(document, options)
+        context.schema_errors = schema_errors(_as_trained(document.data), context.schema)
+        report.diagnostics += suppressions.kept(_explained(context, registry))
+        report.diagnostics += suppressions.kept(_run(_static(registry), context, selection))
+        if context.loss_name is not None and _loss_is_usable(document.data):
+            report.loss = context.loss_name
         if context.class_count is not None:
             report.num_classes = context.class_count.value
             report.num_classes_source = context.class_count.source
-    selection = options.selection or Selection.everything()
-    report.diagnostics = suppression.apply(
-        [d for d in _lc002_in_scope(report.diagnostics) if d.code in selection], document, selection
+        if dry_run is not None:
+            _dry_run(report, context, dry_run, registry, suppressions)
+    elif dry_run is not None:
+        report.dry_run_status = DryRunStatus.NOT_RUN
+    report.diagnostics += suppressions.problems(bad_suppression)
+    return _finish(report, document.text)
+
+
+def _refused(path: str, problem: LoadProblem, dry_run: bool) -> FileReport:
+    diagnostic = load_problem(problem)
+    return FileReport(
+        path,
+        [diagnostic] if diagnostic else [],
+        unreadable=problem.kind is Problem.UNREADABLE,
+        dry_run_status=DryRunStatus.NOT_RUN if dry_run else None,
     )
-    return _finish(report, document.text), context
+
+
+def _load_diagnostics(problems: Iterable[LoadProblem]) -> list[Diagnostic]:
+    return [d for d in map(load_problem, problems) if d is not None]
+
+
+def _context(document: Document, options: Options) -> Context:
+    given = None
+    if options.num_classes is not None:
+        origin = options.num_classes_origin or f"--num-classes {options.num_classes}"
+        given = ClassCount(options.num_classes, CLI, origin)
+    return Context(document, options.schema or default_schema(), given, options.datasets)
+
+
+def _dry_run(
+    report: FileReport,
+    context: Context,
+    dry_run: DryRun,
+    registry: Registry,
+    suppressions: Suppressions,
+) -> None:
+    """Run the loss when the static check found no error; its rules join the report."""
+    if not report.runnable:
+        report.dry_run_status = DryRunStatus.NOT_RUN
+        return
+    context.dry_run = report.dry_run = dry_run(context)
+    if report.dry_run.failure is None:
+        report.dry_run_status = DryRunStatus.PASSED
+        return
+    found = suppressions.kept(_run(_after_dry_run(registry), context, suppressions.selection))
+    report.diagnostics += found
+    report.dry_run_status = DryRunStatus.FAILED if found else DryRunStatus.IGNORED
+
+
+def _static(registry: Registry) -> Iterable[Rule]:
+    return (rule for rule in registry.checks if not rule.after_dry_run)
+
+
+def _after_dry_run(registry: Registry) -> Iterable[Rule]:
+    return (rule for rule in registry.checks if rule.after_dry_run)
+
+
+def _run(rules: Iterable[Rule], context: Context, selection: Selection) -> list[Diagnostic]:
+    found = []
+    for rule in rules:
+        if rule.code not in selection:
+            continue
+        assert rule.check is not None
+        for finding in rule.check(context):
+            found.append(_place(rule, finding, context.document))
+    return found
+
+
+def _explained(context: Context, registry: Registry) -> list[Diagnostic]:
+    """Each schema error as the finding of the first rule that explains it; one diagnostic
+    per place and code."""
+    found: dict[tuple[str, str], Diagnostic] = {}
+    for error in context.schema_errors:
+        for diagnostic in _explain(error, context, registry):
+            found.setdefault((diagnostic.pointer or "", diagnostic.code), diagnostic)
+    return list(found.values())
+
+
+def _explain(error: SchemaError, context: Context, registry: Registry) -> list[Diagnostic]:
+    for explainer in registry.explainers_of(error.keyword):
+        findings = list(explainer.function(error, context))
+        if findings:
+            return [_place(explainer.rule, f, context.document) for f in findings]
+    return []
+
+
+def _place(rule: Rule, finding: Finding, document: Document) -> Diagnostic:
+    path = finding.path
+    if path is None:
+        return rule.diagnostic(finding.message, hint=finding.hint, severity=finding.severity)
+    span = document.span(path, key=finding.at_key) if path or finding.at_key else None
+    return rule.diagnostic(
+        finding.message,
+        span=span,
+        hint=finding.hint,
+        pointer=document.pointer(path),
+        severity=finding.severity,
+    )
 
 
 def _finish(report: FileReport, text: str) -> FileReport:
@@ -185,18 +199,6 @@ def _loss_is_usable(data: Any) -> bool:
     return not isinstance(data, dict) or "loss" not in data or isinstance(data["loss"], dict)
 
 
-def _lc002_in_scope(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
-    """Duplicate keys count in the document's own mapping and in the four sections only:
-    the rest of a config is not losscfg's business (SPEC §1)."""
-
-    def in_scope(d: Diagnostic) -> bool:
-        if d.code != "LC002" or d.pointer is None:
-            return True
-        return d.pointer.split("/")[1] in SECTIONS
-
-    return [d for d in diagnostics if in_scope(d)]
-
-
 def _as_trained(data: Any) -> Any:
     """The data as the trainer reads it: an empty file is an empty config, and `loss.name`
     is lower-cased (LC107 reports the case)."""
@@ -207,53 +209,3 @@ def _as_trained(data: Any) -> Any:
         if isinstance(name, str) and name != name.lower():
             return {**data, "loss": {**data["loss"], "name": name.lower()}}
     return data
-
-
-def _run_rules(context: Context, selection: Selection | None) -> list[Diagnostic]:
-    found = []
-    for rule in registry.checks():
-        if selection is not None and rule.code not in selection:
-            continue
-        assert rule.check is not None
-        for finding in rule.check(context):
-            found.append(_place(rule, finding, context.document))
-    return found
-
-
-def _place(rule: registry.Rule, finding: Finding, document: Document) -> Diagnostic:
-    span = document.span(finding.path, key=finding.at_key) if finding.path else None
-    return rule.diagnostic(
-        finding.message,
-        span=span,
-        hint=finding.hint,
-        pointer=document.pointer(finding.path),
-        severity=finding.severity,
-    )
-
-
-def decode(data: bytes) -> tuple[str | None, Diagnostic | None]:
-    """The text of a config file, which must be UTF-8 (a UTF-8 byte-order mark is allowed)."""
-    for bom, name in (
-        (codecs.BOM_UTF32_LE, "UTF-32"),
-        (codecs.BOM_UTF32_BE, "UTF-32"),
-        (codecs.BOM_UTF16_LE, "UTF-16"),
-        (codecs.BOM_UTF16_BE, "UTF-16"),
-    ):
-        if data.startswith(bom) and not data.startswith(codecs.BOM_UTF8):
-            return None, YAML_SYNTAX.diagnostic(
-                f"the file is {name} (it starts with a {name} byte-order mark); losscfg and the "
-                "trainer read UTF-8",
-                span=Span(1, 1, 1, 1),
-                hint="save the file as UTF-8",
-            )
-    try:
-        return data.decode("utf-8"), None
-    except UnicodeDecodeError as problem:
-        before = split_lines(data[: problem.start].decode("utf-8") + "x")
-        line, column = len(before), len(before[-1])
-        return None, YAML_SYNTAX.diagnostic(
-            f"the file is not UTF-8: byte 0x{data[problem.start]:02x} cannot be decoded "
-            "(is it Latin-1 or another legacy encoding?)",
-            span=Span(line, column, line, column + 1),
-            hint="save the file as UTF-8",
-        )

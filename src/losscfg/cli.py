@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Annotated, NoReturn, Optional
+from typing import IO, TYPE_CHECKING, Annotated, Any, NoReturn, Optional
 
 import typer
 
@@ -20,13 +20,11 @@ from losscfg import __version__
 from losscfg.terminal import use_color, write_lines
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
-
-    from losscfg.check import FileReport, Options
+    from losscfg.check import Options
+    from losscfg.diagnostics import DryRunOptions, Outcome, Policy
+    from losscfg.pipeline import DryRunStage
     from losscfg.selection import Selection
     from losscfg.settings import Settings
-
-BUG_REPORTS = "https://github.com/losscfg/losscfg/issues"
 
 app = typer.Typer(
     name="losscfg",
@@ -152,57 +150,31 @@ def check(
     if not paths:
         usage_error("give at least one path: a config file, a directory, or - for stdin")
     settings = _settings(config)
-    selection = _selection(settings, select, ignore)
-    options = _options(settings, num_classes, selection)
+    options = _options(settings, num_classes, _selection(settings, select, ignore))
     strict = settings.strict if strict is None else strict
     fmt = output_format or (
         Format.github if os.environ.get("GITHUB_ACTIONS") == "true" else Format.text
     )
-
-    from losscfg.paths import expand
-
     _libyaml_notice()
-    files, unsearchable = expand(paths)
-    if output is not None and any(_same_file(output, f) for f in files):
+    if output is not None and _checks(paths, output):
         usage_error(
             f"--output {output} is one of the files to check; losscfg never overwrites them"
         )
-    if dry_run:
-        _check_device(device)
+    stage = _dry_run_stage(_dry_run_options(device=device)) if dry_run else None
 
-    from losscfg.check import read_stdin
-    from losscfg.runner import check_all
+    from losscfg.diagnostics import Policy
+    from losscfg.pipeline import check_paths
 
-    stdin = read_stdin() if "-" in files else None
-    reports: list[FileReport] = []
-
-    def collected() -> Iterable[FileReport]:
-        for report in check_all(files, options, unsearchable, stdin=stdin):
-            reports.append(report)
-            yield report
-
-    checked: Iterable[FileReport] = collected()
-    rows = []
-    if dry_run:  # the dry-run's LC501/LC502 join the report, in every format
-        from losscfg.dryrun.command import DryRunSettings, run_rows
-
-        checked = list(checked)
-        runnable = [
-            path for path, r in zip(files, reports[len(unsearchable) :], strict=True) if r.runnable
-        ]
-        rows = run_rows(runnable, options, DryRunSettings(device=device), stdin=stdin)
-        ran = {row.report.path: row.report for row in rows}
-        checked = reports[:] = [ran.get(r.path, r) for r in checked]
+    outcome = check_paths(paths, options, dry_run=stage)
     with _open_output(output) as stream:
-        _write_report(fmt, checked, stream, verbose=verbose, quiet=quiet, no_color=no_color)
-        if rows and fmt is Format.text and not quiet:
-            from losscfg.dryrun.command import write_table
+        _write_report(fmt, outcome, stream, verbose=verbose, quiet=quiet, no_color=no_color)
+        if stage is not None and fmt is Format.text and not quiet:
+            from losscfg.report.runs import render_table
 
             stream.write("\n")
-            write_table(
-                rows, DryRunSettings(device=device), stream, color=use_color(stream, no_color)
-            )
-    raise typer.Exit(_exit_code(reports, strict=strict, exit_zero=exit_zero))
+            lines = render_table(outcome, with_failures=False)
+            write_lines(lines, stream, color=use_color(stream, no_color))
+    raise typer.Exit(_finish(outcome, Policy(strict=strict, exit_zero=exit_zero)))
 
 
 def _libyaml_notice() -> None:
@@ -216,49 +188,35 @@ def _libyaml_notice() -> None:
         )
 
 
-def _report_bugs(reports: list[FileReport]) -> None:
-    """One line on stderr per file that met a bug in losscfg."""
-    for report in reports:
-        if report.internal_error is not None:
-            typer.echo(
-                f"losscfg: internal error while checking {report.path}: {report.internal_error}. "
-                f"This is a bug in losscfg {__version__}: please report it at {BUG_REPORTS} "
-                "with this line and the file.",
-                err=True,
-            )
+def _finish(outcome: Outcome, policy: Policy | None) -> int:
+    """The exit code; a line on stderr for each file that met a bug in losscfg."""
+    from losscfg.diagnostics import Policy
+    from losscfg.report.bugs import per_file
 
-
-def _exit_code(reports: list[FileReport], *, strict: bool, exit_zero: bool) -> int:
-    from losscfg.diagnostics import Severity
-
-    _report_bugs(reports)
-    if any(r.internal_error is not None for r in reports):
-        return 3
-    if any(r.unreadable for r in reports):
-        return 2
-    failing = {Severity.ERROR, Severity.WARNING} if strict else {Severity.ERROR}
-    if not exit_zero and any(d.severity in failing for r in reports for d in r.diagnostics):
-        return 1
-    return 0
+    for line in per_file(outcome.reports, version=__version__):
+        typer.echo(line, err=True)
+    return outcome.exit_code(policy or Policy())
 
 
 def _write_report(
     fmt: Format,
-    reports: Iterable[FileReport],
+    outcome: Outcome,
     stream: IO[str],
     *,
     verbose: bool,
     quiet: bool,
     no_color: bool,
 ) -> None:
+    reports = outcome.reports
     if fmt is Format.json:
         from losscfg.report import json as json_report
 
-        stream.write(json_report.render(list(reports)))
+        stream.write(json_report.render(reports))
     elif fmt is Format.sarif:
+        from losscfg.registry import default_registry
         from losscfg.report import sarif
 
-        stream.write(sarif.render(list(reports)))
+        stream.write(sarif.render(reports, default_registry().by_code, version=__version__))
     elif fmt is Format.github:
         from losscfg.report import github
 
@@ -273,7 +231,7 @@ def _write_report(
 
 @contextmanager
 def _open_output(path: Path | None) -> Iterator[IO[str]]:
-    """stdout, or the --output file (opened only once the checks can start)."""
+    """stdout, or the --output file (opened only once the checks are done)."""
     if path is None:
         yield sys.stdout
         sys.stdout.flush()
@@ -284,6 +242,14 @@ def _open_output(path: Path | None) -> Iterator[IO[str]]:
         usage_error(f"cannot write --output {path}: {problem.strerror}")
     with stream:
         yield stream
+
+
+def _checks(paths: list[str], output: Path) -> bool:
+    """Whether `output` is one of the files that `paths` stand for."""
+    from losscfg.paths import collect
+
+    files, _ = collect(paths)
+    return any(_same_file(output, f) for f in files)
 
 
 def _same_file(output: Path, checked: str) -> bool:
@@ -321,28 +287,24 @@ def _selection(settings: Settings, select: list[str] | None, ignore: list[str] |
 
 
 def _options(settings: Settings, num_classes: int | None, selection: Selection) -> Options:
-    from losscfg.check import Options
+    from losscfg.pipeline import options_from
 
-    count: int | None = num_classes
-    origin = f"--num-classes {num_classes}"
-    if num_classes is None:
-        count, origin = (
-            settings.num_classes,
-            f"num-classes = {settings.num_classes} in {settings.source}",
-        )
-    return Options(
-        num_classes=count,
-        num_classes_origin=origin,
-        datasets=settings.datasets,
-        selection=selection,
-    )
+    return options_from(settings, num_classes, selection)
 
 
-def _check_device(device: str) -> None:
-    from losscfg.dryrun.devices import DeviceError, TorchMissing, resolve_device
+def _dry_run_options(**given: Any) -> DryRunOptions:
+    from losscfg.diagnostics import DryRunOptions
+
+    return DryRunOptions(**given)
+
+
+def _dry_run_stage(options: DryRunOptions) -> DryRunStage:
+    from losscfg.dryrun.devices import DeviceError, TorchMissing
 
     try:
-        resolve_device(device)
+        from losscfg.dryrun.stage import stage
+
+        return stage(options)
     except (DeviceError, TorchMissing) as problem:
         usage_error(str(problem))
 
@@ -371,18 +333,22 @@ def dry_run_command(
         usage_error("give at least one path: a config file, a directory, or - for stdin")
     settings = _settings(config)
     options = _options(settings, num_classes, _selection(settings, select, ignore))
-    _check_device(device)
-    from losscfg.dryrun.command import DryRunSettings, dry_run_paths, exit_code
-
-    rows = dry_run_paths(
-        paths,
-        options,
-        DryRunSettings(device=device, batch_size=batch_size, steps=steps, amp=amp.value, seed=seed),
-        output_format=output_format.value,
-        color=use_color(sys.stdout, no_color),
+    stage = _dry_run_stage(
+        _dry_run_options(
+            device=device, batch_size=batch_size, steps=steps, amp=amp.value, seed=seed
+        )
     )
-    _report_bugs([row.report for row in rows])
-    raise typer.Exit(exit_code(rows))
+    from losscfg.pipeline import check_paths
+    from losscfg.report import runs
+
+    outcome = check_paths(paths, options, dry_run=stage)
+    if output_format is DryRunFormat.json:
+        sys.stdout.write(runs.render_json(outcome))
+    else:
+        lines = runs.render_table(outcome)
+        write_lines(lines, sys.stdout, color=use_color(sys.stdout, no_color))
+    sys.stdout.flush()
+    raise typer.Exit(_finish(outcome, None))
 
 
 @app.command()
@@ -402,17 +368,21 @@ def schema(
 @app.command()
 def losses() -> None:
     """The loss catalogue: names, torch classes and parameters, read from the schema."""
-    from losscfg.catalogue_table import losses_table
+    from losscfg.report.catalogue import losses_table
+    from losscfg.schema import catalogue
 
-    write_lines(losses_table(), sys.stdout, color=use_color(sys.stdout, False))
+    known = catalogue()
+    lines = losses_table(list(known.losses.values()), known.default_loss)
+    write_lines(lines, sys.stdout, color=use_color(sys.stdout, False))
 
 
 @app.command()
 def rules() -> None:
     """Every rule: code, name, severity and what it checks."""
-    from losscfg.catalogue_table import rules_table
+    from losscfg.registry import all_rules
+    from losscfg.report.catalogue import rules_table
 
-    write_lines(rules_table(), sys.stdout, color=use_color(sys.stdout, False))
+    write_lines(rules_table(all_rules()), sys.stdout, color=use_color(sys.stdout, False))
 
 
 @app.command()
@@ -441,10 +411,7 @@ def main() -> None:
     except Exception as bug:  # the last line of defence: a bug, reported in one line
         if os.environ.get("LOSSCFG_TRACEBACK"):
             raise
-        typer.echo(
-            f"losscfg: internal error: {type(bug).__name__}: {bug}. This is a bug in losscfg "
-            f"{__version__}: please report it at {BUG_REPORTS} with the command you ran "
-            "(set LOSSCFG_TRACEBACK=1 to see the traceback).",
-            err=True,
-        )
+        from losscfg.report.bugs import whole_run
+
+        typer.echo(whole_run(bug, version=__version__), err=True)
         sys.exit(3)

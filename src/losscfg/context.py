@@ -1,4 +1,5 @@
-"""What every rule reads about one file: its sections, its loss, its class count."""
+"""What every rule reads about one file: its sections, its loss, its class count, the schema's
+errors and the dry-run's result."""
 
 from __future__ import annotations
 
@@ -7,9 +8,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, NamedTuple, TypeGuard
 
-from losscfg.diagnostics import Severity
+from losscfg.diagnostics import DryRunResult, Severity
 from losscfg.document import Document, Path
-from losscfg.schema import Catalogue, Loss, catalogue
+from losscfg.schema import Catalogue, Loss, LossSchema, default_schema
 
 #: Where a class count came from, as the JSON report names it (SPEC §6).
 CLI, MODEL, DATASET_KEY, DATASET_NAME = (
@@ -30,21 +31,41 @@ class ClassCount(NamedTuple):
 
 
 class Finding(NamedTuple):
-    """A problem a rule found at `path`; the checker turns it into a positioned Diagnostic."""
+    """A problem a rule found at `path`; the checker turns it into a positioned Diagnostic.
 
-    path: Path
+    `path` None: the problem has no place in the file. The empty path: the whole file, with
+    no position, or the whole document with `at_key`.
+    """
+
+    path: Path | None
     message: str
     hint: str | None = None
     severity: Severity | None = None  # when it differs from the rule's default
     at_key: bool = False  # point at the key rather than at its value
 
 
+class SchemaError(NamedTuple):
+    """One problem the JSON Schema found: the keyword that failed, where, on what value."""
+
+    keyword: str
+    path: Path
+    value: Any  # as the validator saw it (loss.name lower-cased)
+    subschema: Mapping[str, Any]  # the part of the schema whose keyword failed
+    message: str  # jsonschema's words
+
+
 @dataclass
 class Context:
     document: Document
-    catalogue: Catalogue = field(default_factory=catalogue)
+    schema: LossSchema = field(default_factory=default_schema)
     given_class_count: ClassCount | None = None  # --num-classes or the num-classes setting
     extra_datasets: Mapping[str, int] = field(default_factory=dict)
+    schema_errors: list[SchemaError] = field(default_factory=list)
+    dry_run: DryRunResult | None = None  # set once the dry-run ran
+
+    @property
+    def catalogue(self) -> Catalogue:
+        return self.schema.catalogue
 
     @cached_property
     def class_count(self) -> ClassCount | None:

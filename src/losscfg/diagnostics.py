@@ -1,9 +1,19 @@
-"""The values every part of losscfg passes around: severities, spans and diagnostics."""
+"""The values every part of losscfg passes around, and what a run found.
+
+This module is the leaf of the house: it imports nothing of losscfg. Severities, spans and
+diagnostics; one file's report (`FileReport`, with its dry-run when there was one); the run's
+`Outcome`, its `Summary` and its exit code. Reporters read these and nothing else.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
+
+#: How a report names standard input.
+STDIN_NAME = "<stdin>"
 
 
 class Severity(StrEnum):
@@ -64,6 +74,143 @@ class Diagnostic(NamedTuple):
         }
 
 
-def json_pointer(path: tuple[str | int, ...] | list[str | int]) -> str:
+class RuleDoc(Protocol):
+    """What a report needs to know of a rule (SARIF's `tool.driver.rules`)."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def severity(self) -> Severity: ...
+    @property
+    def doc(self) -> str: ...
+    @property
+    def summary(self) -> str: ...
+
+
+def json_pointer(path: Sequence[Any]) -> str:
     """RFC 6901 pointer of a path of keys and indices ("" is the whole document)."""
     return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in path)
+
+
+class DryRunStatus(StrEnum):
+    PASSED = "passed"
+    FAILED = "failed"
+    NOT_RUN = "not run"
+    IGNORED = "failed (ignored)"  # failed, but its rule is not selected
+
+
+class DryRunFailure(NamedTuple):
+    """Why a dry-run did not pass: torch raised, or a value was NaN or infinite."""
+
+    non_finite: bool
+    message: str
+
+
+@dataclass
+class DryRunResult:
+    """What one dry-run measured (SPEC §8)."""
+
+    loss_name: str
+    device: str
+    num_classes: int
+    amp_dtype: str | None = None
+    targets: str | None = None
+    loss_value: float | None = None
+    loss_dtype: str | None = None
+    grad_norm: float | None = None
+    forward_ms: float | None = None
+    backward_ms: float | None = None
+    peak_memory_bytes: int | None = None
+    failure: DryRunFailure | None = None
+    torch_warnings: list[str] = field(default_factory=list)
+
+
+class DryRunOptions(NamedTuple):
+    """How the dry-run runs every config (SPEC §5, §8)."""
+
+    device: str = "cpu"
+    batch_size: int = 8
+    steps: int = 3
+    amp: str = "auto"  # auto (as the config says), on, off
+    seed: int = 0
+
+
+@dataclass
+class FileReport:
+    """What checking one file found, with the source lines its diagnostics point at."""
+
+    path: str
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    loss: str | None = None
+    num_classes: int | None = None
+    num_classes_source: str | None = None
+    lines: dict[int, str] = field(default_factory=dict)
+    internal_error: str | None = None
+    unreadable: bool = False  # the path could not be read (exit code 2)
+    dry_run: DryRunResult | None = None
+    dry_run_status: DryRunStatus | None = None  # None: no dry-run was asked for
+
+    @property
+    def runnable(self) -> bool:
+        """Checked, with no error: a dry-run may build its loss."""
+        return self.internal_error is None and self.count(Severity.ERROR) == 0
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for d in self.diagnostics if d.severity == severity)
+
+
+class Summary(NamedTuple):
+    files: int
+    errors: int
+    warnings: int
+    infos: int
+    files_with_problems: int
+
+    @classmethod
+    def of(cls, reports: Sequence[FileReport], *, with_infos: bool = True) -> Summary:
+        def shown(report: FileReport) -> bool:
+            return any(with_infos or d.severity != Severity.INFO for d in report.diagnostics)
+
+        return cls(
+            files=len(reports),
+            errors=sum(r.count(Severity.ERROR) for r in reports),
+            warnings=sum(r.count(Severity.WARNING) for r in reports),
+            infos=sum(r.count(Severity.INFO) for r in reports),
+            files_with_problems=sum(1 for r in reports if shown(r)),
+        )
+
+
+class Policy(NamedTuple):
+    """What fails a run: errors, and warnings too with `strict`; nothing with `exit_zero`."""
+
+    strict: bool = False
+    exit_zero: bool = False
+
+
+_LENIENT = Policy()
+
+
+def exit_code(reports: Sequence[FileReport], policy: Policy = _LENIENT) -> int:
+    """SPEC §5: 3 a bug in losscfg, 2 an unreadable path, 1 a failing diagnostic, else 0."""
+    if any(r.internal_error is not None for r in reports):
+        return 3
+    if any(r.unreadable for r in reports):
+        return 2
+    failing = {Severity.ERROR, Severity.WARNING} if policy.strict else {Severity.ERROR}
+    if not policy.exit_zero and any(d.severity in failing for r in reports for d in r.diagnostics):
+        return 1
+    return 0
+
+
+@dataclass
+class Outcome:
+    """What one run of the pipeline found: a report per path, in the order given."""
+
+    reports: list[FileReport]
+    dry_run: DryRunOptions | None = None  # how the dry-run ran, when it was asked for
+    torch_version: str | None = None
+
+    def exit_code(self, policy: Policy = _LENIENT) -> int:
+        return exit_code(self.reports, policy)

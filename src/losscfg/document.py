@@ -2,8 +2,8 @@
 
 One pass over PyYAML's event stream (libyaml's `CSafeLoader` when PyYAML has it), building
 the values exactly as `yaml.safe_load` would (its resolver and safe constructors, merge keys
-included) and a parallel tree of positions. Reading problems become diagnostics (LC001-LC004);
-nothing here raises on bad input, and no tag outside the safe set is ever constructed.
+included) and a parallel tree of positions. Reading problems come back as `LoadProblem`s (the rules
+word them); nothing here raises on bad input, and no tag outside the safe set is ever constructed.
 """
 
 from __future__ import annotations
@@ -11,12 +11,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import yaml
 
-from losscfg.diagnostics import Diagnostic, Span, json_pointer
-from losscfg.rules.syntax import DUPLICATE_KEY, MULTIPLE_DOCUMENTS, YAML_SYNTAX
+from losscfg.diagnostics import Span, json_pointer
+from losscfg.problems import LoadProblem, Problem
+from losscfg.reading import split_lines
 from losscfg.values import kind, show
 
 try:
@@ -69,7 +71,7 @@ class Document:
     text: str
     data: Any = None
     root: Node | None = None
-    diagnostics: list[Diagnostic] = field(default_factory=list)
+    problems: list[LoadProblem] = field(default_factory=list)
     ok: bool = True
 
     def node(self, path: Iterable[Any]) -> Node | None:
@@ -128,17 +130,6 @@ class Document:
         return json_pointer(parts)
 
 
-_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
-
-
-def split_lines(text: str) -> list[str]:
-    """The lines of `text` as YAML counts them (CR, LF, CRLF, NEL, LS and PS break lines)."""
-    lines = _LINE_BREAK.split(text)
-    if lines and lines[-1] == "":
-        lines.pop()
-    return lines
-
-
 def _hashable(value: Any) -> bool:
     try:
         hash(value)
@@ -190,13 +181,13 @@ def load(text: str) -> Document:
     try:
         loader = _Loader(text)  # PyYAML's pure-Python reader already checks characters here
         _Builder(loader, document).run()
-    except _TooLarge as problem:
-        _refuse(document, _too_large(problem))
+    except _TooManyValues as problem:
+        _refuse(document, _too_many_values(problem))
     except LoadError as problem:
         span = to_span(problem.position)
-        _refuse(document, YAML_SYNTAX.diagnostic(problem.message, span=span, hint=problem.hint))
+        _refuse(document, LoadProblem(Problem.NOT_YAML, problem.message, span, problem.hint))
     except yaml.YAMLError as problem:
-        _refuse(document, _syntax_diagnostic(problem, text))
+        _refuse(document, _syntax_problem(problem, text))
     finally:
         if loader is not None:
             loader.dispose()
@@ -207,11 +198,11 @@ def load(text: str) -> Document:
     return document
 
 
-def _refuse(document: Document, problem: Diagnostic) -> None:
-    """The file cannot be read as the trainer reads it: no data, and LC001 says why."""
+def _refuse(document: Document, problem: LoadProblem) -> None:
+    """The file cannot be read as the trainer reads it: no data, and the problem says why."""
     document.ok = False
     document.data, document.root = None, None
-    document.diagnostics.append(problem)
+    document.problems.append(problem)
 
 
 # Where libyaml accepts what PyYAML's pure-Python scanner (the one in yaml.safe_load) refuses:
@@ -233,23 +224,33 @@ def _may_differ(text: str) -> bool:
 PURE_CHECK_LIMIT = 256 * 1024
 
 
-def _safe_load_refusal(text: str) -> Diagnostic | None:
-    """LC001 when the pure-Python parser of `yaml.safe_load` refuses what libyaml read."""
+def _safe_load_refusal(text: str) -> LoadProblem | None:
+    """The problem, when the pure-Python parser of `yaml.safe_load` refuses what libyaml read."""
     try:
         for _ in yaml.parse(text, Loader=yaml.SafeLoader):
             pass
     except yaml.YAMLError as problem:
-        diagnostic = _syntax_diagnostic(problem, text)
-        return diagnostic._replace(
-            message=f"{diagnostic.message}; libyaml-based tools and editors accept it"
+        refusal = _syntax_problem(problem, text)
+        return refusal._replace(
+            message=f"{refusal.message}; libyaml-based tools and editors accept it"
         )
     return None
 
 
-# Plain scalars resolve and construct the same way every time: values by their text.
-_PLAIN_VALUES: dict[str, Any] = {}
-_PLAIN_CACHE_SIZE = 4096
-_MISSING = object()
+_RESOLVER = yaml.resolver.Resolver()
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+
+
+@lru_cache(maxsize=4096)
+def _plain_scalar(text: str) -> tuple[str, Any]:
+    """The tag PyYAML's resolver gives a plain scalar, and the value its safe constructor makes
+    of it (None for str, merge and value keys, which the builder makes). Plain scalars resolve
+    and construct the same way every time, so this is cached by text."""
+    tag = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]
+    if tag in (_STR, _MERGE, _VALUE):
+        return tag, None
+    constructor = yaml.constructor.SafeConstructor.yaml_constructors[tag]
+    return tag, constructor(_CONSTRUCTOR, yaml.ScalarNode(tag, text))
 
 
 class _Builder:
@@ -286,8 +287,9 @@ class _Builder:
             elif kind is yaml.DocumentStartEvent:
                 documents += 1
                 if documents > 1:
-                    self.document.diagnostics.append(
-                        MULTIPLE_DOCUMENTS.diagnostic(
+                    self.document.problems.append(
+                        LoadProblem(
+                            Problem.MULTIPLE_DOCUMENTS,
                             "the file holds more than one YAML document; the trainer's "
                             "yaml.safe_load refuses it",
                             span=to_span(_position(event)),
@@ -303,7 +305,7 @@ class _Builder:
     def _count(self, n: int, event: Any) -> None:
         self.count += n
         if self.count > MAX_VALUES:
-            raise _TooLarge(event)
+            raise _TooManyValues(event)
 
     def _scalar(self, event: Any) -> tuple[Any, Node]:
         tag = event.tag
@@ -324,21 +326,17 @@ class _Builder:
     def _plain(self, event: Any) -> Any:
         """A plain scalar as PyYAML's resolver and safe constructors make it."""
         text = event.value
-        value = _PLAIN_VALUES.get(text, _MISSING)
-        if value is not _MISSING:
-            return value
-        tag = self.loader.resolve(yaml.ScalarNode, text, (True, False))
+        try:
+            tag, value = _plain_scalar(text)
+        except Exception as problem:  # PyYAML's own constructors fail in several ways
+            tag = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]
+            raise _unreadable(event, tag.removeprefix(_TAG), problem) from None
         if tag == _STR:
-            value = text
-        elif tag == _MERGE:
+            return text
+        if tag == _MERGE:
             return _MergeKey()
-        elif tag == _VALUE:
+        if tag == _VALUE:
             return _ValueKey()
-        else:
-            value = self._construct(tag, event)
-        if len(_PLAIN_VALUES) >= _PLAIN_CACHE_SIZE:
-            _PLAIN_VALUES.clear()
-        _PLAIN_VALUES[text] = value
         return value
 
     def _construct(self, tag: str, event: Any) -> Any:
@@ -349,11 +347,7 @@ class _Builder:
         try:
             return constructor(self.loader, scalar)
         except Exception as problem:  # PyYAML's own constructors fail in several ways
-            raise LoadError(
-                f"cannot read {event.value!r} as {tag.removeprefix(_TAG)}: {problem}",
-                _position(event),
-                "correct the value or remove the explicit tag",
-            ) from None
+            raise _unreadable(event, tag.removeprefix(_TAG), problem) from None
 
     def _check_collection_tag(self, event: Any) -> None:
         tag = event.tag
@@ -486,8 +480,9 @@ class _Builder:
                 f"duplicate key {key_text!r}: the first one is on line {line}; PyYAML silently "
                 "keeps only this one"
             )
-        self.document.diagnostics.append(
-            DUPLICATE_KEY.diagnostic(
+        self.document.problems.append(
+            LoadProblem(
+                Problem.DUPLICATE_KEY,
                 message,
                 span=to_span(key_node.position),
                 hint="remove one of the two keys",
@@ -506,14 +501,14 @@ class _ValueKey:
     """A plain `=`, which PyYAML reads as the string "=" when it is a mapping key."""
 
 
-class _TooLarge(Exception):
+class _TooManyValues(Exception):
     def __init__(self, event: Any) -> None:
         super().__init__()
         self.position = _position(event)
         self.via_alias = isinstance(event, yaml.AliasEvent)
 
 
-def _too_large(problem: _TooLarge) -> Diagnostic:
+def _too_many_values(problem: _TooManyValues) -> LoadProblem:
     if problem.via_alias:
         message = (
             f"this alias expands the document past {MAX_VALUES:,} values (an alias bomb?); "
@@ -523,7 +518,7 @@ def _too_large(problem: _TooLarge) -> Diagnostic:
     else:
         message = f"the document holds more than {MAX_VALUES:,} values; losscfg does not check it"
         hint = "a training config holds hundreds of values: is this a data file?"
-    return YAML_SYNTAX.diagnostic(message, span=to_span(problem.position), hint=hint)
+    return LoadProblem(Problem.NOT_YAML, message, to_span(problem.position), hint)
 
 
 def _merge_sources(value: Any, node: Node, key_node: Node) -> list[tuple[dict[Any, Any], Node]]:
@@ -555,6 +550,14 @@ def _pairs(done: _Collection, tag: str) -> list[tuple[Any, Any]]:
     return pairs
 
 
+def _unreadable(event: Any, kind: str, problem: Exception) -> LoadError:
+    return LoadError(
+        f"cannot read {event.value!r} as {kind}: {problem}",
+        _position(event),
+        "correct the value or remove the explicit tag",
+    )
+
+
 def _refused(tag: str, event: Any) -> LoadError:
     shown = _written_tag(tag)
     return LoadError(
@@ -573,7 +576,7 @@ def _merge_as_value(node: Node) -> LoadError:
     )
 
 
-def _syntax_diagnostic(problem: yaml.YAMLError, text: str) -> Diagnostic:
+def _syntax_problem(problem: yaml.YAMLError, text: str) -> LoadProblem:
     mark = getattr(problem, "problem_mark", None) or getattr(problem, "context_mark", None)
     if isinstance(problem, yaml.reader.ReaderError):
         offset = problem.position
@@ -582,10 +585,11 @@ def _syntax_diagnostic(problem: yaml.YAMLError, text: str) -> Diagnostic:
         line, column = _line_column(text, offset)
         code = problem.character if isinstance(problem.character, int) else ord(problem.character)
         message = f"the character #x{code:04x} is not allowed in YAML ({problem.reason})"
-        return YAML_SYNTAX.diagnostic(
+        return LoadProblem(
+            Problem.NOT_YAML,
             message,
-            span=Span(line, column, line, column + 1),
-            hint="remove the control character (is this a binary or UTF-16 file?)",
+            Span(line, column, line, column + 1),
+            "remove the control character (is this a binary or UTF-16 file?)",
         )
     what = str(getattr(problem, "problem", "") or problem)
     context = getattr(problem, "context", None)
@@ -596,18 +600,20 @@ def _syntax_diagnostic(problem: yaml.YAMLError, text: str) -> Diagnostic:
     elif context:
         what += f" ({context})"
     if mark is None:
-        return YAML_SYNTAX.diagnostic(f"invalid YAML: {what}", span=Span(1, 1, 1, 1))
+        return LoadProblem(Problem.NOT_YAML, f"invalid YAML: {what}", Span(1, 1, 1, 1))
     line, column = _inside(text, mark.line + 1, mark.column + 1)
     if "'\\t'" in what:  # PyYAML's Python scanner takes no tab between tokens
-        return YAML_SYNTAX.diagnostic(
+        return LoadProblem(
+            Problem.NOT_YAML,
             f"a tab where yaml.safe_load, which the trainer uses, refuses one ({what})",
-            span=Span(line, column, line, column + 1),
-            hint="replace the tab with spaces",
+            Span(line, column, line, column + 1),
+            "replace the tab with spaces",
         )
-    return YAML_SYNTAX.diagnostic(
+    return LoadProblem(
+        Problem.NOT_YAML,
         f"invalid YAML: {what}",
-        span=Span(line, column, line, column + 1),
-        hint="correct the YAML syntax at this position",
+        Span(line, column, line, column + 1),
+        "correct the YAML syntax at this position",
     )
 
 

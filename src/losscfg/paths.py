@@ -26,7 +26,7 @@ SKIPPED_FOLDERS = frozenset(
 )
 
 
-def expand(arguments: Iterable[str]) -> tuple[list[str], dict[str, str]]:
+def collect(arguments: Iterable[str]) -> tuple[list[str], dict[str, str]]:
     """The files to check, and the folders that could not be searched (path -> reason).
 
     Each argument is kept as given (a file, a path that does not exist, `-`), except a

@@ -1,8 +1,10 @@
 """Every rule losscfg knows: its code, name, default severity and documentation.
 
-A rule is either a check (a function of the file's `Context`, registered with `@rule`) or a
-declaration (`declare`) for problems found while reading, validating or dry-running a file.
-The modules of `losscfg.rules` register themselves on import; `all_rules()` imports them all.
+A rule module (`losscfg.rules.*`) defines its rules as module attributes: checks of a file's
+`Context` (`@rule`), rules whose problems are found while reading, validating or running a
+file (`declare`), and `@explains` functions that word a JSON Schema error as a rule's finding.
+`default_registry()` imports the rule modules once and builds an immutable `Registry` of what
+they define: nothing registers itself, and nothing changes after it is built.
 """
 
 from __future__ import annotations
@@ -10,15 +12,18 @@ from __future__ import annotations
 import importlib
 import inspect
 import pkgutil
-from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, NamedTuple
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from functools import cache
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from losscfg.diagnostics import Diagnostic, Severity, Span
 
 if TYPE_CHECKING:
-    from losscfg.context import Context, Finding
+    from losscfg.context import Context, Finding, SchemaError
 
     Check = Callable[[Context], Iterable[Finding]]
+    Explain = Callable[[SchemaError, Context], Iterable[Finding]]
 
 
 class Rule(NamedTuple):
@@ -27,6 +32,8 @@ class Rule(NamedTuple):
     severity: Severity
     doc: str
     check: Check | None = None
+    after_dry_run: bool = False  # the check reads the dry-run's result
+    silenceable: bool = True  # False: the file cannot be checked; never selected off or silenced
 
     @property
     def summary(self) -> str:
@@ -55,78 +62,137 @@ class Rule(NamedTuple):
         )
 
 
-_RULES: dict[str, Rule] = {}
-_BY_NAME: dict[str, Rule] = {}
-_LOADED = False
+class Explainer(NamedTuple):
+    """Words the JSON Schema errors of some keywords as findings of one rule.
+
+    `function` yields nothing for an error that is not its rule's business; the next
+    explainer of the keyword is asked then. A `fallback` is asked after the others of its
+    keywords, and the keyword `*` stands for every keyword.
+    """
+
+    rule: Rule
+    keywords: tuple[str, ...]
+    function: Explain
+    fallback: bool = False
 
 
-def _register(new: Rule) -> Rule:
-    for known in (_RULES.get(new.code), _BY_NAME.get(new.name)):
-        if known is not None and (known.code, known.name) != (new.code, new.name):
-            raise ValueError(f"rule {new.code} {new.name} clashes with {known.code} {known.name}")
-    _RULES[new.code] = new
-    _BY_NAME[new.name] = new
-    return new
+def declare(
+    code: str, name: str, severity: Severity, doc: str, *, silenceable: bool = True
+) -> Rule:
+    """A rule whose problems are found outside a check: reading, the schema, suppressions."""
+    return Rule(code, name, severity, inspect.cleandoc(doc), silenceable=silenceable)
 
 
-def declare(code: str, name: str, severity: Severity, doc: str) -> Rule:
-    """A rule whose diagnostics are made outside `losscfg.rules` (reading, schema, dry-run)."""
-    return _register(Rule(code, name, severity, inspect.cleandoc(doc)))
+def rule(
+    code: str, name: str, severity: Severity, *, after_dry_run: bool = False
+) -> Callable[[Check], Rule]:
+    """A check of a file's context; its docstring is the rule's page (`losscfg rule CODE`)."""
 
-
-def rule(code: str, name: str, severity: Severity) -> Callable[[Check], Rule]:
-    """Register a check; its docstring is the rule's documentation (`losscfg rule CODE`)."""
-
-    def register(check: Check) -> Rule:
+    def make(check: Check) -> Rule:
         if not check.__doc__:
             raise ValueError(f"rule {code} needs a docstring: it is the user documentation")
-        return _register(Rule(code, name, severity, inspect.cleandoc(check.__doc__), check))
+        doc = inspect.cleandoc(check.__doc__)
+        return Rule(code, name, severity, doc, check, after_dry_run=after_dry_run)
 
-    return register
-
-
-def all_rules() -> list[Rule]:
-    """Every rule, sorted by code (imports every module of `losscfg.rules` once)."""
-    global _LOADED
-    if not _LOADED:
-        import losscfg.rules as package
-
-        for module in pkgutil.iter_modules(package.__path__):
-            importlib.import_module(f"{package.__name__}.{module.name}")
-        _LOADED = True
-    return sorted(_RULES.values(), key=lambda r: r.code)
+    return make
 
 
-def checks() -> list[Rule]:
-    """The rules that are checks of a file's context, by code."""
-    global _CHECKS
-    if _CHECKS is None:
-        _CHECKS = [r for r in all_rules() if r.check is not None]
-    return _CHECKS
+def explains(owner: Rule, *keywords: str, fallback: bool = False) -> Callable[[Explain], Explainer]:
+    """Word the schema errors of `keywords` as findings of `owner`."""
 
+    def make(function: Explain) -> Explainer:
+        return Explainer(owner, keywords, function, fallback)
 
-_CHECKS: list[Rule] | None = None
-
-
-def find(code_or_name: str) -> Rule | None:
-    all_rules()
-    key = code_or_name.strip()
-    return _RULES.get(key.upper()) or _BY_NAME.get(key.lower())
+    return make
 
 
 class UnknownSelector(ValueError):
     """A code, prefix or name that matches no rule."""
 
 
-def expand(selector: str) -> set[str]:
-    """The codes a selector means: a code, a code prefix (`LC2`), a rule name, or `ALL`."""
-    key = selector.strip()
-    if key.upper() == "ALL":
-        return {r.code for r in all_rules()}
-    known = find(key)
-    if known is not None:
-        return {known.code}
-    matches = {r.code for r in all_rules() if r.code.startswith(key.upper())}
-    if not key or not matches:
-        raise UnknownSelector(key)
-    return matches
+class Registry:
+    """Every rule by code and by name, and the explainers of schema errors by keyword."""
+
+    def __init__(self, rules: Iterable[Rule], explainers: Iterable[Explainer] = ()) -> None:
+        by_code: dict[str, Rule] = {}
+        by_name: dict[str, Rule] = {}
+        for new in rules:
+            for known in (by_code.get(new.code), by_name.get(new.name)):
+                if known is not None and known != new:
+                    raise ValueError(
+                        f"rule {new.code} {new.name} clashes with {known.code} {known.name}"
+                    )
+            by_code[new.code] = by_name[new.name] = new
+        self.by_code: Mapping[str, Rule] = MappingProxyType(dict(sorted(by_code.items())))
+        self.by_name: Mapping[str, Rule] = MappingProxyType(by_name)
+        self.rules: tuple[Rule, ...] = tuple(self.by_code.values())
+        self.checks: tuple[Rule, ...] = tuple(r for r in self.rules if r.check is not None)
+        self.always_on: frozenset[str] = frozenset(r.code for r in self.rules if not r.silenceable)
+        ordered = sorted(explainers, key=lambda e: (e.fallback, e.rule.code))
+        for explainer in ordered:
+            if explainer.rule.code not in self.by_code:
+                raise ValueError(f"an explainer of {explainer.rule.code}, which is no rule")
+        keyed: dict[str, list[Explainer]] = {}
+        for explainer in ordered:
+            for keyword in explainer.keywords:
+                keyed.setdefault(keyword, []).append(explainer)
+        self.explainers: Mapping[str, tuple[Explainer, ...]] = MappingProxyType(
+            {keyword: tuple(found) for keyword, found in keyed.items()}
+        )
+
+    def __iter__(self) -> Iterator[Rule]:
+        return iter(self.rules)
+
+    def find(self, code_or_name: str) -> Rule | None:
+        key = code_or_name.strip()
+        return self.by_code.get(key.upper()) or self.by_name.get(key.lower())
+
+    def codes_of(self, selector: str) -> frozenset[str]:
+        """The codes a selector means: a code, a code prefix (`LC2`), a rule name, or `ALL`."""
+        key = selector.strip()
+        if key.upper() == "ALL":
+            return frozenset(self.by_code)
+        known = self.find(key)
+        if known is not None:
+            return frozenset({known.code})
+        matches = frozenset(code for code in self.by_code if code.startswith(key.upper()))
+        if not key or not matches:
+            raise UnknownSelector(key)
+        return matches
+
+    def explainers_of(self, keyword: str) -> tuple[Explainer, ...]:
+        """Who words a schema error of `keyword`, in the order they are asked."""
+        return self.explainers.get(keyword, ()) + self.explainers.get("*", ())
+
+
+def collect(modules: Iterable[Any]) -> Registry:
+    """The registry of the rules and explainers that `modules` define."""
+    rules: list[Rule] = []
+    explainers: list[Explainer] = []
+    for module in modules:
+        for value in vars(module).values():
+            if isinstance(value, Rule):
+                rules.append(value)
+            elif isinstance(value, Explainer) and value not in explainers:
+                explainers.append(value)
+    return Registry(rules, explainers)
+
+
+@cache
+def default_registry() -> Registry:
+    """Every rule of `losscfg.rules`, built once per process."""
+    import losscfg.rules as package
+
+    return collect(
+        importlib.import_module(f"{package.__name__}.{module.name}")
+        for module in pkgutil.iter_modules(package.__path__)
+    )
+
+
+def all_rules() -> tuple[Rule, ...]:
+    """Every rule, sorted by code."""
+    return default_registry().rules
+
+
+def find(code_or_name: str) -> Rule | None:
+    return default_registry().find(code_or_name)

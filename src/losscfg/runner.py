@@ -5,46 +5,45 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Sequence
 
-from losscfg import registry
-from losscfg.check import STDIN, STDIN_NAME, FileReport, Options, check_path
-from losscfg.rules.syntax import IO_ERROR
-from losscfg.schema import catalogue
-from losscfg.validation import validator
+from losscfg.check import DryRun, Options, check_path
+from losscfg.diagnostics import FileReport
+from losscfg.reading import STDIN, shown_path
+from losscfg.registry import default_registry
+from losscfg.validation import validators_of
 
 #: Below this many files, starting worker processes costs more than it saves (benchmarks/).
 PARALLEL_FROM = 200
 _CHUNK = 64
 
-_options: Options | None = None  # the options a worker process checks with
-
 
 def check_all(
     files: Sequence[str],
     options: Options,
-    unsearchable: dict[str, str] | None = None,
     *,
     stdin: bytes | None = None,
+    dry_run: DryRun | None = None,
 ) -> Iterator[FileReport]:
-    """One report per file, in the order given; folders that could not be searched first."""
-    for folder, reason in (unsearchable or {}).items():
-        yield unsearchable_report(folder, reason)
+    """One report per file, in the order given. The dry-run (torch) runs in this process."""
     workers = _workers(len(files))
-    if workers <= 1 or STDIN in files:
+    if workers <= 1 or STDIN in files or dry_run is not None:
         for path in files:
-            yield safe_check(path, options, stdin=stdin)
+            yield safe_check(path, options, stdin=stdin, dry_run=dry_run)
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    _warm_up()
-    global _options
-    _options = options
+    _warm_up(options)
     try:
-        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+        pool = ProcessPoolExecutor(
+            workers,
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=_start_worker,
+            initargs=(options,),
+        )
     except (OSError, NotImplementedError):  # no semaphores here (a sandbox without /dev/shm)
         for path in files:
-            yield safe_check(path, options, stdin=stdin)
+            yield safe_check(path, options)
         return
     done = 0
     with pool:
@@ -57,31 +56,36 @@ def check_all(
                 yield FileReport(path, internal_error="a worker process died while checking it")
 
 
-def unsearchable_report(folder: str, reason: str) -> FileReport:
-    return FileReport(
-        folder,
-        [IO_ERROR.diagnostic(f"cannot search the folder: {reason}", hint="check its permissions")],
-    )
-
-
-def safe_check(path: str, options: Options, *, stdin: bytes | None = None) -> FileReport:
+def safe_check(
+    path: str, options: Options, *, stdin: bytes | None = None, dry_run: DryRun | None = None
+) -> FileReport:
     """Check one file; a bug in losscfg becomes a report that says so, not a crash."""
     try:
-        return check_path(path, options, stdin=stdin)
+        return check_path(path, options, stdin=stdin, dry_run=dry_run)
     except Exception as bug:  # any exception here is a bug in losscfg: report it, go on
         import traceback
 
         where = traceback.extract_tb(bug.__traceback__)[-1]
         return FileReport(
-            STDIN_NAME if path == STDIN else path,
+            shown_path(path),
             internal_error=f"{type(bug).__name__}: {bug} (at {os.path.basename(where.filename)}"
             f":{where.lineno})",
         )
 
 
+class _Worker:
+    """What a worker process checks with, set by the pool's initializer."""
+
+    options: Options | None = None
+
+
+def _start_worker(options: Options) -> None:
+    _Worker.options = options
+
+
 def _check_in_worker(path: str) -> FileReport:
-    assert _options is not None
-    return safe_check(path, _options)
+    assert _Worker.options is not None, "the pool's initializer did not run"
+    return safe_check(path, _Worker.options)
 
 
 def _workers(files: int) -> int:
@@ -98,8 +102,9 @@ def _workers(files: int) -> int:
     return max(1, min(cores, files // _CHUNK))
 
 
-def _warm_up() -> None:
+def _warm_up(options: Options) -> None:
     """Load what every check needs once, before forking: workers inherit it for free."""
-    registry.all_rules()
-    catalogue()
-    validator()
+    from losscfg.schema import default_schema
+
+    default_registry()
+    validators_of(options.schema or default_schema())

@@ -1,29 +1,56 @@
 """The JSON Schema in `schemas/`, and the loss catalogue read from it.
 
 The schema file is the single source of truth for loss names, parameters, types, ranges,
-defaults and descriptions: everything here is derived from it, nothing is listed twice.
+defaults and descriptions, and for the facts the rules and the dry-run read about each loss
+(`x-` keywords: its torch class, what it takes as input and as target, AMP facts): everything
+here is derived from it, nothing is listed twice.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from functools import cache
 from importlib import resources
 from typing import Any, NamedTuple
 
 SCHEMA_FILE = "losscfg.schema.json"
 SECTIONS = ("loss", "model", "dataset", "amp")
-_NO_DEFAULT = object()
+
+#: What a loss takes as input (`x-input`): the model's raw logits, or logits made into
+#: log-probabilities (log_softmax) or probabilities (sigmoid).
+LOGITS, LOG_PROBABILITIES, PROBABILITIES = "logits", "log-probabilities", "probabilities"
+INPUTS = (LOGITS, LOG_PROBABILITIES, PROBABILITIES)
+#: What a loss takes as target (`x-target`): class indices (N,), or a tensor of the input's
+#: shape holding real values, probabilities, 0/1 labels or a probability distribution per row.
+CLASS_INDICES, REGRESSION = "class-indices", "regression"
+BINARY, DISTRIBUTION = "binary", "distribution"
+TARGETS = (CLASS_INDICES, REGRESSION, PROBABILITIES, BINARY, DISTRIBUTION)
 
 
 def schema_text() -> str:
     return resources.files("losscfg.schemas").joinpath(SCHEMA_FILE).read_text(encoding="utf-8")
 
 
+class LossSchema:
+    """A JSON Schema of configs and the catalogue read from it (one object per schema: the
+    validators built from it are cached by its identity)."""
+
+    __slots__ = ("catalogue", "document")
+
+    def __init__(self, document: dict[str, Any]) -> None:
+        self.document = document
+        self.catalogue = _read_catalogue(document)
+
+
 @cache
+def default_schema() -> LossSchema:
+    """The schema shipped with losscfg, read once per process."""
+    return LossSchema(json.loads(schema_text()))
+
+
 def schema() -> dict[str, Any]:
-    loaded: dict[str, Any] = json.loads(schema_text())
-    return loaded
+    return default_schema().document
 
 
 class _Described:
@@ -63,6 +90,27 @@ class Parameter(_Described):
         """What the schema wants here, in words: "a number in [0, 1]"."""
         return describe(self.schema)
 
+    @property
+    def non_scalar_values(self) -> list[Any]:
+        """`x-non-scalar`: values that make the loss a tensor, not a scalar."""
+        return list(self.schema.get("x-non-scalar", []))
+
+    @property
+    def misleading_values(self) -> dict[str, Any]:
+        """`x-misleading`: values that run but compute something else, with the value to use."""
+        return dict(self.schema.get("x-misleading", {}))
+
+    @property
+    def zero_is(self) -> str | None:
+        """`x-zero-is`: the loss that this one is exactly when the parameter is 0."""
+        value = self.schema.get("x-zero-is")
+        return str(value) if value is not None else None
+
+    @property
+    def makes_log_target(self) -> bool:
+        """`x-log-target`: when true, the loss takes its target as log-probabilities."""
+        return bool(self.schema.get("x-log-target", False))
+
 
 class Loss(_Described):
     __slots__ = ("parameters",)
@@ -73,7 +121,29 @@ class Loss(_Described):
 
     @property
     def torch_class(self) -> str:
+        """`x-torch`: the class the trainer builds, as a dotted path."""
         return str(self.schema.get("x-torch", ""))
+
+    @property
+    def input(self) -> str:
+        """`x-input`: what the loss takes as input, one of INPUTS."""
+        return str(self.schema.get("x-input", LOGITS))
+
+    @property
+    def target(self) -> str:
+        """`x-target`: what the loss takes as target, one of TARGETS."""
+        return str(self.schema.get("x-target", CLASS_INDICES))
+
+    @property
+    def autocast_unsafe(self) -> dict[str, str] | None:
+        """`x-autocast-unsafe`: torch's error under CUDA autocast, and what to use instead."""
+        value = self.schema.get("x-autocast-unsafe")
+        return dict(value) if isinstance(value, dict) else None
+
+    @property
+    def for_quantized_training(self) -> bool:
+        """`x-quantized`: a loss of quantised training, for which AMP is not recommended."""
+        return bool(self.schema.get("x-quantized", False))
 
 
 class Catalogue(NamedTuple):
@@ -100,9 +170,12 @@ def _resolve(node: Any, root: dict[str, Any]) -> Any:
     return node
 
 
-@cache
 def catalogue() -> Catalogue:
-    root = schema()
+    """The catalogue of the shipped schema."""
+    return default_schema().catalogue
+
+
+def _read_catalogue(root: dict[str, Any]) -> Catalogue:
     loss_schema = root["$defs"]["loss"]
     losses: dict[str, Loss] = {}
     default = loss_schema["properties"]["name"]["default"]
@@ -134,7 +207,7 @@ def inlined(node: Any, root: dict[str, Any] | None = None) -> Any:
     return node
 
 
-def describe(subschema: dict[str, Any]) -> str:
+def describe(subschema: Mapping[str, Any]) -> str:
     """A schema in words, for messages: "a number in [0, 1]", "one of: sum, mean"."""
     if "enum" in subschema:
         return "one of: " + ", ".join(str(choice) for choice in subschema["enum"])
@@ -153,7 +226,7 @@ def describe(subschema: dict[str, Any]) -> str:
     return noun + _range(subschema)
 
 
-def _range(subschema: dict[str, Any]) -> str:
+def _range(subschema: Mapping[str, Any]) -> str:
     low, high = subschema.get("minimum"), subschema.get("maximum")
     if low is not None and high is not None:
         return f" in [{low}, {high}]"

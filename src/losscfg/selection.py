@@ -4,36 +4,40 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from losscfg.registry import all_rules, expand
-
-#: Problems that make the file impossible to check: always reported, never silenced.
-ALWAYS_ON = frozenset({"LC000", "LC001"})
+from losscfg.registry import Registry, default_registry
 
 
 class Selection:
-    __slots__ = ("enabled",)
+    __slots__ = ("always_on", "enabled")
 
-    def __init__(self, enabled: frozenset[str]) -> None:
-        self.enabled = enabled
-
-    @classmethod
-    def everything(cls) -> Selection:
-        return cls(frozenset(r.code for r in all_rules()))
+    def __init__(self, enabled: frozenset[str], always_on: frozenset[str] = frozenset()) -> None:
+        self.enabled = enabled | always_on
+        self.always_on = always_on  # problems that make a file impossible to check
 
     @classmethod
-    def from_layers(cls, layers: Iterable[tuple[Sequence[str] | None, Sequence[str]]]) -> Selection:
+    def everything(cls, registry: Registry | None = None) -> Selection:
+        registry = registry or default_registry()
+        return cls(frozenset(registry.by_code), registry.always_on)
+
+    @classmethod
+    def from_layers(
+        cls,
+        layers: Iterable[tuple[Sequence[str] | None, Sequence[str]]],
+        registry: Registry | None = None,
+    ) -> Selection:
         """Apply (select, ignore) layers in order: settings first, the command line last.
 
         A layer's `select` replaces what was on; its `ignore` turns codes off. Selectors are
         codes, prefixes (`LC2`), rule names or `ALL`; an unknown one raises UnknownSelector.
         """
-        enabled = {r.code for r in all_rules()}
+        registry = registry or default_registry()
+        enabled = set(registry.by_code)
         for select, ignore in layers:
             if select is not None:
-                enabled = set().union(*(expand(s) for s in select)) if select else set()
+                enabled = set().union(*(registry.codes_of(s) for s in select)) if select else set()
             for selector in ignore:
-                enabled -= expand(selector)
-        return cls(frozenset(enabled | ALWAYS_ON))
+                enabled -= registry.codes_of(selector)
+        return cls(frozenset(enabled), registry.always_on)
 
     def __contains__(self, code: object) -> bool:
         return code in self.enabled

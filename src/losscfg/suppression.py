@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from enum import Enum
+from typing import NamedTuple
 
-from losscfg.diagnostics import Diagnostic, Severity, Span
-from losscfg.document import Document, Node, split_lines
-from losscfg.registry import UnknownSelector, expand, find
-from losscfg.rules.comments import BAD_SUPPRESSION
-from losscfg.selection import ALWAYS_ON, Selection
+from losscfg.diagnostics import Diagnostic, Span
+from losscfg.document import Document, Node
+from losscfg.reading import split_lines
+from losscfg.registry import Registry, UnknownSelector
+from losscfg.selection import Selection
 
 _COMMENT = re.compile(r"#\s*losscfg:\s*(disable-file|disable)\s*=\s*([\w\-]+(?:\s*,\s*[\w\-]+)*)")
 _SELECTOR = re.compile(r"[\w\-]+")
@@ -31,24 +33,54 @@ class _Comment:
     selectors: list[_Selector] = field(default_factory=list)
 
 
-def apply(
-    diagnostics: list[Diagnostic], document: Document, selection: Selection
-) -> list[Diagnostic]:
-    """The diagnostics that no comment silences, plus LC005 for bad or unused comments."""
-    if not document.ok or "losscfg:" not in document.text:
-        return diagnostics  # a file that cannot be loaded has LC001 and nothing else
-    comments = list(_comments(document))
-    if not comments:
-        return diagnostics
-    kept = [d for d in diagnostics if not _silenced(d, comments)]
-    problems = list(_problems(comments, selection))
-    file_wide = [c for c in comments if c.file_wide]
-    kept.extend(p for p in problems if not _silenced(p, file_wide))
-    return kept
+class Misuse(Enum):
+    UNKNOWN = "names no rule"
+    UNUSED = "silences nothing"
+    CANNOT_SILENCE = "names a problem that cannot be silenced"
 
 
-def _silenced(diagnostic: Diagnostic, comments: list[_Comment]) -> bool:
-    if diagnostic.code in ALWAYS_ON:
+class SuppressionProblem(NamedTuple):
+    """A selector of a suppression comment that is wrong or useless."""
+
+    misuse: Misuse
+    selector: str
+    span: Span
+    file_wide: bool
+
+
+class Suppressions:
+    """The suppression comments of one document; `silenced` marks the selectors it uses."""
+
+    def __init__(self, document: Document, registry: Registry, selection: Selection) -> None:
+        self.selection = selection
+        self.comments: list[_Comment] = []
+        if document.ok and "losscfg:" in document.text:
+            self.comments = list(_comments(document, registry))
+        self.file_wide = [c for c in self.comments if c.file_wide]
+
+    def kept(self, diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+        """The selected diagnostics that no comment silences."""
+        selection = self.selection
+        return [
+            d
+            for d in diagnostics
+            if d.code in selection and not _silenced(d, self.comments, selection.always_on)
+        ]
+
+    def problems(self, word: Callable[[SuppressionProblem], Diagnostic]) -> list[Diagnostic]:
+        """`word(problem)` for each bad or unused selector, once every diagnostic went through
+        `kept` (a file-wide comment can silence these too)."""
+        found = [word(problem) for problem in _problems(self.comments, self.selection)]
+        always_on = self.selection.always_on
+        return [
+            d
+            for d in found
+            if d.code in self.selection and not _silenced(d, self.file_wide, always_on)
+        ]
+
+
+def _silenced(diagnostic: Diagnostic, comments: list[_Comment], always_on: frozenset[str]) -> bool:
+    if diagnostic.code in always_on:
         return False
     silenced = False
     for comment in comments:
@@ -60,35 +92,22 @@ def _silenced(diagnostic: Diagnostic, comments: list[_Comment]) -> bool:
     return silenced
 
 
-def _problems(comments: list[_Comment], selection: Selection) -> Iterator[Diagnostic]:
+def _problems(comments: list[_Comment], selection: Selection) -> Iterator[SuppressionProblem]:
+    always_on = selection.always_on
     for comment in comments:
         for selector in comment.selectors:
+            misuse = None
             if not selector.codes:
-                yield BAD_SUPPRESSION.diagnostic(
-                    f"unknown rule {selector.text!r} in a suppression comment",
-                    span=selector.span,
-                    hint="name a code (LC205) or a rule name (ignore-index-is-class); "
-                    "`losscfg rules` lists them",
-                )
-            elif not selector.used and selector.codes & selection.enabled - ALWAYS_ON:
-                what = "disable-file" if comment.file_wide else "disable"
-                yield BAD_SUPPRESSION.diagnostic(
-                    f"{what}={selector.text} silences nothing"
-                    + ("" if comment.file_wide else " on this line"),
-                    span=selector.span,
-                    hint="remove it from the comment",
-                    severity=Severity.INFO,
-                )
-            elif selector.codes <= ALWAYS_ON:
-                yield BAD_SUPPRESSION.diagnostic(
-                    f"{selector.text} cannot be silenced: the file cannot be checked",
-                    span=selector.span,
-                    hint="correct the problem instead",
-                    severity=Severity.INFO,
-                )
+                misuse = Misuse.UNKNOWN
+            elif not selector.used and selector.codes & selection.enabled - always_on:
+                misuse = Misuse.UNUSED
+            elif selector.codes <= always_on:
+                misuse = Misuse.CANNOT_SILENCE
+            if misuse is not None:
+                yield SuppressionProblem(misuse, selector.text, selector.span, comment.file_wide)
 
 
-def _comments(document: Document) -> Iterator[_Comment]:
+def _comments(document: Document, registry: Registry) -> Iterator[_Comment]:
     inside = _scalar_positions(document)
     for number, line in enumerate(split_lines(document.text), start=1):
         for match in _COMMENT.finditer(line):
@@ -102,16 +121,14 @@ def _comments(document: Document) -> Iterator[_Comment]:
             for token in _SELECTOR.finditer(match.group(2)):
                 start = offset + token.start() + 1
                 span = Span(number, start, number, start + len(token.group()))
-                comment.selectors.append(_Selector(token.group(), span, _codes(token.group())))
+                codes = _codes(token.group(), registry)
+                comment.selectors.append(_Selector(token.group(), span, codes))
             yield comment
 
 
-def _codes(selector: str) -> frozenset[str]:
-    known = find(selector)
-    if known is not None:
-        return frozenset({known.code})
+def _codes(selector: str, registry: Registry) -> frozenset[str]:
     try:
-        return frozenset(expand(selector))
+        return registry.codes_of(selector)
     except UnknownSelector:
         return frozenset()
 

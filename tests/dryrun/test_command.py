@@ -12,8 +12,8 @@ from helpers import write
 
 pytest.importorskip("torch")
 
-from losscfg.catalogue_table import catalogue
 from losscfg.cli import app
+from losscfg.schema import catalogue
 
 LOSSES = list(catalogue().losses)
 
@@ -207,13 +207,21 @@ def test_batch_size_and_seed(cli, in_tmp: Path) -> None:  # type: ignore[no-unty
 
 
 def test_peak_memory_is_a_column_when_it_was_measured() -> None:
-    from losscfg.check import FileReport
-    from losscfg.dryrun.command import PASSED, DryRunSettings, Row, _text
-    from losscfg.dryrun.run import RunResult
+    from losscfg.diagnostics import (
+        DryRunOptions,
+        DryRunResult,
+        DryRunStatus,
+        FileReport,
+        Outcome,
+    )
+    from losscfg.report.runs import render_table
 
-    result = RunResult("cross_entropy", "cuda:0", 10, loss_value=2.3, peak_memory_bytes=3 << 20)
-    rows = [Row(FileReport("a.yaml", loss="cross_entropy"), PASSED, result)]
-    lines = ["".join(text for text, _ in line) for line in _text(rows, DryRunSettings("cuda"))]
+    result = DryRunResult("cross_entropy", "cuda:0", 10, loss_value=2.3, peak_memory_bytes=3 << 20)
+    report = FileReport(
+        "a.yaml", loss="cross_entropy", dry_run=result, dry_run_status=DryRunStatus.PASSED
+    )
+    outcome = Outcome([report], DryRunOptions("cuda"), "2.13.0")
+    lines = ["".join(text for text, _ in line) for line in render_table(outcome)]
     header = next(line for line in lines if line.startswith("config"))
     assert "peak mem" in header
     assert "3.0 MiB" in next(line for line in lines if line.startswith("a.yaml"))
@@ -237,16 +245,16 @@ def test_an_unreadable_path_exits_2_and_the_others_run(cli, in_tmp: Path) -> Non
 
 
 def test_a_bug_exits_3_and_the_others_run(cli, in_tmp: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from losscfg.dryrun import command
+    from losscfg import runner
 
-    original = command.inspect_path
+    original = runner.check_path
 
     def buggy(path, options, **kwargs):  # type: ignore[no-untyped-def]
         if path.endswith("boom.yaml"):
             raise ZeroDivisionError("division by zero")
         return original(path, options, **kwargs)
 
-    monkeypatch.setattr(command, "inspect_path", buggy)
+    monkeypatch.setattr(runner, "check_path", buggy)
     write(in_tmp, "boom.yaml", "loss:\n  name: cross_entropy\n")
     write(in_tmp, "good.yaml", "loss:\n  name: cross_entropy\n")
     result = cli.invoke(app, ["dry-run", "."])

@@ -15,7 +15,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from losscfg.schema import Loss, Parameter, catalogue
+from losscfg.schema import Catalogue, Loss, Parameter, default_schema
 
 
 def build_loss(
@@ -23,14 +23,16 @@ def build_loss(
     *,
     num_classes: int | None = None,
     device: str | torch.device = "cpu",
+    catalogue: Catalogue | None = None,
 ) -> nn.Module:
     """The loss module of a config's `loss` section (None or {} gives cross_entropy).
 
     `num_classes`, when given, is checked against the length of `weight` and `pos_weight`,
-    so that a mismatch fails here rather than on the first batch.
+    so that a mismatch fails here rather than on the first batch. `catalogue`: the losses
+    of another schema than the one shipped with losscfg.
     """
     section = dict(loss_section or {})
-    known = catalogue()
+    known = catalogue or default_schema().catalogue
     written = section.pop("name", known.default_loss)
     name = known.canonical_name(written)
     if name is None:

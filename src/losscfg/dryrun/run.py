@@ -8,13 +8,23 @@ import statistics
 import time
 import warnings
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import torch
 from torch import Tensor, nn
 
+from losscfg.diagnostics import DryRunFailure, DryRunResult
 from losscfg.dryrun.build import build_loss
+from losscfg.schema import (
+    BINARY,
+    CLASS_INDICES,
+    DISTRIBUTION,
+    LOG_PROBABILITIES,
+    PROBABILITIES,
+    Catalogue,
+    Loss,
+)
 
 FEATURES = 16  # width of the random features fed to the nn.Linear that makes the logits
 DEFAULT_CLASSES = 10  # when the config gives no class count
@@ -29,44 +39,27 @@ class RunSettings:
     seed: int = 0
 
 
-@dataclass
-class RunResult:
-    """What one dry-run measured; `failure` is (code, message) when it did not pass."""
-
-    loss_name: str
-    device: str
-    num_classes: int
-    amp_dtype: str | None = None
-    loss_value: float | None = None
-    loss_dtype: str | None = None
-    grad_norm: float | None = None
-    forward_ms: float | None = None
-    backward_ms: float | None = None
-    peak_memory_bytes: int | None = None
-    failure: tuple[str, str] | None = None  # (code, message)
-    torch_warnings: list[str] = field(default_factory=list)
-
-
 class _Failed(Exception):
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, message: str, *, non_finite: bool = False) -> None:
         super().__init__(message)
-        self.code, self.message = code, message
+        self.failure = DryRunFailure(non_finite, message)
 
 
 def dry_run(
     loss_section: Mapping[str, Any] | None,
     settings: RunSettings,
     *,
-    loss_name: str,
+    loss: Loss,
+    catalogue: Catalogue,
     num_classes: int | None,
     amp_enabled: bool,
-) -> RunResult:
+) -> DryRunResult:
     """Build the loss and run `settings.steps` forward and backward passes."""
     device = settings.device
     classes = num_classes or DEFAULT_CLASSES
     amp_dtype = _amp_dtype(device, settings.amp, amp_enabled)
-    result = RunResult(
-        loss_name,
+    result = DryRunResult(
+        loss.name,
         str(device),
         classes,
         str(amp_dtype).removeprefix("torch.") if amp_dtype else None,
@@ -75,26 +68,30 @@ def dry_run(
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            _measure(result, loss_section, settings, classes, amp_dtype)
+            _measure(result, loss_section, loss, catalogue, settings, amp_dtype)
         except _Failed as failed:
-            result.failure = (failed.code, failed.message)
+            result.failure = failed.failure
     seen = dict.fromkeys(str(w.message).replace("\n", " ") for w in caught)
     result.torch_warnings = list(seen)
     return result
 
 
 def _measure(
-    result: RunResult,
+    result: DryRunResult,
     loss_section: Mapping[str, Any] | None,
+    spec: Loss,
+    catalogue: Catalogue,
     settings: RunSettings,
-    classes: int,
     amp_dtype: torch.dtype | None,
 ) -> None:
-    device = settings.device
-    criterion = _stage("building the loss", lambda: build_loss(loss_section, device=device))
+    device, classes = settings.device, result.num_classes
+    criterion = _stage(
+        "building the loss",
+        lambda: build_loss(loss_section, device=device, catalogue=catalogue),
+    )
     model = nn.Linear(FEATURES, classes).to(device)
     features = torch.randn(settings.batch_size, FEATURES, device=device)
-    targets = _targets(result.loss_name, loss_section or {}, settings.batch_size, classes, device)
+    targets = _targets(spec, loss_section or {}, settings.batch_size, classes, device)
     scaler = (
         torch.amp.GradScaler("cuda") if amp_dtype is not None and device.type == "cuda" else None
     )
@@ -109,7 +106,7 @@ def _measure(
         with _timer(device, forward_times):
             loss = _stage(
                 "forward",
-                lambda: _forward(model, criterion, features, targets, result.loss_name, amp_dtype),
+                lambda: _forward(model, criterion, features, targets, spec, amp_dtype),
             )
         _check_finite(loss.detach(), f"the loss at step {step}")
         scaled = scaler.scale(loss) if scaler else loss
@@ -130,9 +127,9 @@ def _measure(
             )
     if overflowed == settings.steps:
         raise _Failed(
-            "LC502",
             f"the gradient overflowed float16 at every step ({settings.steps}), even as "
             "GradScaler lowered its scale",
+            non_finite=True,
         )
     result.loss_value = float(loss.detach().float())
     result.loss_dtype = str(loss.dtype).removeprefix("torch.")
@@ -153,7 +150,7 @@ def _stage(stage: str, work: Callable[[], Any]) -> Any:
         return work()
     except Exception as problem:  # torch's error, whatever its type, is the diagnostic
         words = " ".join(str(problem).split())
-        raise _Failed("LC501", f"{stage} failed: {type(problem).__name__}: {words}") from None
+        raise _Failed(f"{stage} failed: {type(problem).__name__}: {words}") from None
 
 
 def _forward(
@@ -161,7 +158,7 @@ def _forward(
     criterion: nn.Module,
     features: Tensor,
     targets: Tensor,
-    loss_name: str,
+    loss: Loss,
     amp_dtype: torch.dtype | None,
 ) -> Tensor:
     device = features.device
@@ -172,44 +169,48 @@ def _forward(
     )
     with autocast:
         logits = model(features)
-        loss: Tensor = criterion(_loss_input(loss_name, logits), targets)
-    if loss.dim() != 0:
+        value: Tensor = criterion(_loss_input(loss, logits), targets)
+    if value.dim() != 0:
         raise RuntimeError(
-            f"the loss has shape {tuple(loss.shape)}, not a scalar: backward() needs a scalar "
+            f"the loss has shape {tuple(value.shape)}, not a scalar: backward() needs a scalar "
             "(grad can be implicitly created only for scalar outputs)"
         )
-    return loss
+    return value
 
 
-def _loss_input(loss_name: str, logits: Tensor) -> Tensor:
-    """What the loss takes, made from the logits as a model would end."""
-    if loss_name in ("nll", "kl_div"):
+def _loss_input(loss: Loss, logits: Tensor) -> Tensor:
+    """What the loss takes (`x-input`), made from the logits as a model would end."""
+    if loss.input == LOG_PROBABILITIES:
         return torch.log_softmax(logits, dim=1)
-    if loss_name == "bce":
+    if loss.input == PROBABILITIES:
         return torch.sigmoid(logits)
     return logits
 
 
 def _targets(
-    loss_name: str, section: Mapping[str, Any], batch: int, classes: int, device: torch.device
+    loss: Loss, section: Mapping[str, Any], batch: int, classes: int, device: torch.device
 ) -> Tensor:
-    """Targets natural to the loss (SPEC §8)."""
-    if loss_name in ("cross_entropy", "nll", "sqr_hinge"):
+    """Targets natural to the loss (`x-target`, SPEC §8)."""
+    if loss.target == CLASS_INDICES:
         labels = torch.randint(0, classes, (batch,), device=device)
         ignore_index = section.get("ignore_index")
         if isinstance(ignore_index, int) and not isinstance(ignore_index, bool):
             labels[::4] = ignore_index
         return labels
-    if loss_name == "bce":
+    if loss.target == PROBABILITIES:
         return torch.rand(batch, classes, device=device)
-    if loss_name == "bce_with_logits":
+    if loss.target == BINARY:
         return torch.randint(0, 2, (batch, classes), device=device).float()
-    if loss_name == "kl_div":
+    if loss.target == DISTRIBUTION:
         distribution = torch.randn(batch, classes, device=device)
-        if section.get("log_target") is True:
+        log_target = any(
+            parameter.makes_log_target and section.get(name) is True
+            for name, parameter in loss.parameters.items()
+        )
+        if log_target:
             return torch.log_softmax(distribution, dim=1)
         return torch.softmax(distribution, dim=1)
-    return torch.randn(batch, classes, device=device)  # mse, l1, smooth_l1
+    return torch.randn(batch, classes, device=device)  # regression
 
 
 def _amp_dtype(device: torch.device, mode: str, enabled_in_config: bool) -> torch.dtype | None:
@@ -223,7 +224,7 @@ def _check_finite(tensor: Tensor, what: str) -> None:
         values = tensor.detach().float().flatten()
         bad = values[~torch.isfinite(values)][0].item()
         shown = "NaN" if math.isnan(bad) else "infinite"
-        raise _Failed("LC502", f"{what} is {shown}")
+        raise _Failed(f"{what} is {shown}", non_finite=True)
 
 
 @contextlib.contextmanager

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from losscfg.check import FileReport
-from losscfg.diagnostics import Diagnostic, Severity
+from losscfg.diagnostics import Diagnostic, FileReport, Severity
 
 _COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 

@@ -6,8 +6,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from losscfg.check import FileReport
-from losscfg.report import Summary
+from losscfg.diagnostics import FileReport, Summary
 
 VERSION = 1
 

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from losscfg import __version__
-from losscfg.check import STDIN_NAME, FileReport
-from losscfg.diagnostics import Diagnostic, Severity
-from losscfg.registry import Rule, find
+from losscfg.diagnostics import STDIN_NAME, Diagnostic, FileReport, RuleDoc, Severity
 
 SCHEMA_URI = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -19,7 +16,10 @@ SCHEMA_URI = (
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 
 
-def render(reports: Sequence[FileReport]) -> str:
+def render(
+    reports: Sequence[FileReport], rules_by_code: Mapping[str, RuleDoc], *, version: str
+) -> str:
+    """The SARIF log; `rules_by_code` gives the page of every rule that fired."""
     fired: dict[str, int] = {}
     rules: list[dict[str, Any]] = []
     results: list[dict[str, Any]] = []
@@ -27,9 +27,7 @@ def render(reports: Sequence[FileReport]) -> str:
         for d in report.diagnostics:
             if d.code not in fired:
                 fired[d.code] = len(rules)
-                rule = find(d.code)
-                assert rule is not None, d.code
-                rules.append(_rule(rule))
+                rules.append(_rule(rules_by_code[d.code]))
             results.append(_result(report.path, d, fired[d.code]))
     log = {
         "$schema": SCHEMA_URI,
@@ -39,8 +37,8 @@ def render(reports: Sequence[FileReport]) -> str:
                 "tool": {
                     "driver": {
                         "name": "losscfg",
-                        "version": __version__,
-                        "semanticVersion": __version__,
+                        "version": version,
+                        "semanticVersion": version,
                         "informationUri": "https://pypi.org/project/losscfg/",
                         "rules": rules,
                     }
@@ -54,7 +52,7 @@ def render(reports: Sequence[FileReport]) -> str:
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
 
 
-def _rule(rule: Rule) -> dict[str, Any]:
+def _rule(rule: RuleDoc) -> dict[str, Any]:
     return {
         "id": rule.code,
         "name": rule.name,
@@ -73,7 +71,7 @@ def _result(path: str, d: Diagnostic, rule_index: int) -> dict[str, Any]:
         "level": _LEVEL[d.severity],
         "message": {"text": d.message + (f" (hint: {d.hint})" if d.hint else "")},
     }
-    if path != STDIN_NAME:
+    if path != STDIN_NAME:  # standard input has no location to show
         physical: dict[str, Any] = {"artifactLocation": _artifact(path)}
         if d.line is not None and d.column is not None:
             physical["region"] = {

@@ -5,9 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
-from losscfg.check import FileReport
-from losscfg.diagnostics import Diagnostic, Severity
-from losscfg.report import Summary
+from losscfg.diagnostics import Diagnostic, FileReport, Severity, Summary
 from losscfg.terminal import Piece
 
 _WIDEST_SOURCE = 120  # longer source lines are cut around the span
@@ -30,13 +28,21 @@ def render(reports: Iterable[FileReport], options: TextOptions) -> Iterator[list
     seen: list[FileReport] = []
     for report in reports:
         seen.append(report)
-        if options.quiet:
-            continue
-        for diagnostic in report.diagnostics:
-            if diagnostic.severity == Severity.INFO and not options.verbose:
-                continue
-            yield from _diagnostic(report, diagnostic)
+        if not options.quiet:
+            yield from diagnostics(report, verbose=options.verbose)
     yield summary_line(Summary.of(seen, with_infos=options.verbose), verbose=options.verbose)
+
+
+def diagnostics(
+    report: FileReport, *, verbose: bool = False, only: Severity | None = None
+) -> Iterator[list[Piece]]:
+    """The lines of one file's diagnostics (infos with `verbose`; `only` one severity)."""
+    for diagnostic in report.diagnostics:
+        if only is not None and diagnostic.severity != only:
+            continue
+        if diagnostic.severity == Severity.INFO and not verbose:
+            continue
+        yield from _diagnostic(report, diagnostic)
 
 
 def _diagnostic(report: FileReport, d: Diagnostic) -> Iterator[list[Piece]]:

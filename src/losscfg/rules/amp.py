@@ -14,7 +14,8 @@ def amp_unsafe_loss(ctx: Context) -> Iterator[Finding]:
     """`bce` with AMP: torch refuses binary_cross_entropy under CUDA autocast.
 
     ## What it does
-    Reports `loss.name: bce` together with `amp.enabled: true`.
+    Reports `loss.name: bce` (a loss the schema marks `x-autocast-unsafe`) together with
+    `amp.enabled: true`.
 
     ## Why is this bad?
     The trainer wraps model and loss in float16 autocast on CUDA, and torch bans
@@ -42,15 +43,15 @@ def amp_unsafe_loss(ctx: Context) -> Iterator[Finding]:
     ```
     Or turn AMP off: `amp.enabled: false`.
     """
-    if ctx.loss_name == "bce" and ctx.amp_enabled:
+    unsafe = ctx.loss_spec.autocast_unsafe if ctx.loss_spec else None
+    if unsafe is not None and ctx.amp_enabled:
         line = ctx.document.span(("amp", "enabled"))
         where = f" (line {line.line})" if line else ""
         yield Finding(
             ("loss", "name"),
-            f"bce is unsafe under CUDA autocast: with amp.enabled{where} the first batch fails "
-            "with 'binary_cross_entropy and torch.nn.BCELoss are unsafe to autocast'",
-            hint="use bce_with_logits and drop the model's final sigmoid, or set "
-            "amp.enabled: false",
+            f"{ctx.loss_name} is unsafe under CUDA autocast: with amp.enabled{where} the first "
+            f"batch fails with '{unsafe['error']}'",
+            hint=f"use {unsafe['instead']}, or set amp.enabled: false",
         )
 
 
@@ -59,8 +60,8 @@ def amp_quantized(ctx: Context) -> Iterator[Finding]:
     """AMP is on for quantised training (`sqr_hinge`, or a `quant_` model).
 
     ## What it does
-    Reports `amp.enabled: true` when the loss is `sqr_hinge` or `model.name` starts with
-    `quant_`.
+    Reports `amp.enabled: true` when the loss is one of quantised training (`sqr_hinge`,
+    marked `x-quantized` in the schema) or `model.name` starts with `quant_`.
 
     ## Why is this bad?
     The framework's recommended configuration disables AMP for quantised training: quantisers
@@ -91,8 +92,8 @@ def amp_quantized(ctx: Context) -> Iterator[Finding]:
     reasons = []
     if isinstance(model_name, str) and model_name.startswith("quant_"):
         reasons.append(f"the model {model_name} is quantised")
-    if ctx.loss_name == "sqr_hinge":
-        reasons.append("the loss is sqr_hinge")
+    if ctx.loss_spec is not None and ctx.loss_spec.for_quantized_training:
+        reasons.append(f"the loss is {ctx.loss_name}")
     if reasons:
         yield Finding(
             ("amp", "enabled"),

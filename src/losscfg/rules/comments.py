@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from losscfg.diagnostics import Severity
+from losscfg.diagnostics import Diagnostic, Severity
 from losscfg.registry import declare
+from losscfg.suppression import Misuse, SuppressionProblem
 
 BAD_SUPPRESSION = declare(
     "LC005",
@@ -31,3 +32,29 @@ BAD_SUPPRESSION = declare(
     Correct the code (here `LC205`), or remove the comment once it silences nothing.
     """,
 )
+
+
+def bad_suppression(problem: SuppressionProblem) -> Diagnostic:
+    """The diagnostic of a selector that names no rule, silences nothing, or cannot silence."""
+    if problem.misuse is Misuse.UNKNOWN:
+        return BAD_SUPPRESSION.diagnostic(
+            f"unknown rule {problem.selector!r} in a suppression comment",
+            span=problem.span,
+            hint="name a code (LC205) or a rule name (ignore-index-is-class); "
+            "`losscfg rules` lists them",
+        )
+    if problem.misuse is Misuse.UNUSED:
+        what = "disable-file" if problem.file_wide else "disable"
+        return BAD_SUPPRESSION.diagnostic(
+            f"{what}={problem.selector} silences nothing"
+            + ("" if problem.file_wide else " on this line"),
+            span=problem.span,
+            hint="remove it from the comment",
+            severity=Severity.INFO,
+        )
+    return BAD_SUPPRESSION.diagnostic(
+        f"{problem.selector} cannot be silenced: the file cannot be checked",
+        span=problem.span,
+        hint="correct the problem instead",
+        severity=Severity.INFO,
+    )

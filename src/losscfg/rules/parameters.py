@@ -51,7 +51,8 @@ def beta_zero(ctx: Context) -> Iterator[Finding]:
     """smooth_l1 with `beta: 0` is exactly `l1`.
 
     ## What it does
-    Notes a smooth_l1 loss whose `beta`, where the loss turns from quadratic to linear, is 0.
+    Notes a smooth_l1 loss whose `beta`, where the loss turns from quadratic to linear, is 0
+    (a parameter the schema marks `x-zero-is`).
 
     ## Why is this bad?
     torch dispatches `smooth_l1_loss` with `beta == 0` to `l1_loss`: the config says one loss
@@ -71,10 +72,15 @@ def beta_zero(ctx: Context) -> Iterator[Finding]:
       name: l1
     ```
     """
-    value = ctx.parameter("beta")
-    if ctx.loss_name == "smooth_l1" and numbers([value]) is not None and value == 0:
-        yield Finding(
-            ("loss", "beta"),
-            "beta 0 makes smooth_l1 exactly l1 (torch calls l1_loss)",
-            hint="write name: l1 and drop beta",
-        )
+    spec = ctx.loss_spec
+    if spec is None:
+        return
+    for name, parameter in spec.parameters.items():
+        value = ctx.loss.get(name)
+        twin = parameter.zero_is
+        if twin is not None and numbers([value]) is not None and value == 0:
+            yield Finding(
+                ("loss", name),
+                f"{name} 0 makes {spec.name} exactly {twin} (torch calls {twin}_loss)",
+                hint=f"write name: {twin} and drop {name}",
+            )

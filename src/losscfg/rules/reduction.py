@@ -1,12 +1,14 @@
-"""Rules about kl_div's `reduction`."""
+"""Rules about `reduction` (kl_div's): values the schema marks `x-misleading` or `x-non-scalar`."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from losscfg.context import Context, Finding
 from losscfg.diagnostics import Severity
 from losscfg.registry import rule
+from losscfg.schema import Parameter
 
 
 @rule("LC401", "kl-div-mean", Severity.WARNING)
@@ -33,12 +35,19 @@ def kl_div_mean(ctx: Context) -> Iterator[Finding]:
     ## Fix
     Use `batchmean`, or omit `reduction` (the trainer's default is `batchmean`).
     """
-    if ctx.loss_name == "kl_div" and ctx.parameter("reduction") == "mean":
+    value, parameter = _reduction(ctx)
+    if parameter is not None and value in parameter.misleading_values:
+        instead = parameter.misleading_values[value]
         yield Finding(
             ("loss", "reduction"),
-            "reduction mean divides by the batch size and the class count: it is not the KL "
+            f"reduction {value} divides by the batch size and the class count: it is not the KL "
             "divergence, and torch warns on every batch",
-            hint="use reduction: batchmean (or omit it: batchmean is the trainer's default)",
+            hint=f"use reduction: {instead}"
+            + (
+                f" (or omit it: {instead} is the trainer's default)"
+                if parameter.default == instead
+                else ""
+            ),
         )
 
 
@@ -63,10 +72,19 @@ def non_scalar_reduction(ctx: Context) -> Iterator[Finding]:
     ## Fix
     Use `batchmean` (the KL divergence) or `sum`.
     """
-    if ctx.loss_name == "kl_div" and ctx.parameter("reduction") == "none":
+    value, parameter = _reduction(ctx)
+    if parameter is not None and value in parameter.non_scalar_values:
         yield Finding(
             ("loss", "reduction"),
-            "reduction none makes the loss an (N, C) tensor: the trainer's loss.backward() fails "
-            "with 'grad can be implicitly created only for scalar outputs'",
-            hint="use reduction: batchmean (the KL divergence) or sum",
+            f"reduction {value} makes the loss an (N, C) tensor: the trainer's loss.backward() "
+            "fails with 'grad can be implicitly created only for scalar outputs'",
+            hint=f"use reduction: {parameter.default} (the KL divergence) or sum",
         )
+
+
+def _reduction(ctx: Context) -> tuple[Any, Parameter | None]:
+    """The loss's `reduction` as written, and its schema (None when the loss takes none)."""
+    spec = ctx.loss_spec
+    parameter = spec.parameters.get("reduction") if spec else None
+    value = ctx.loss.get("reduction") if parameter else None
+    return (value, parameter) if isinstance(value, str) else (None, None)

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-from losscfg.diagnostics import Severity
-from losscfg.registry import declare
+from collections.abc import Iterator
+
+from losscfg.context import Context, Finding, SchemaError
+from losscfg.diagnostics import Diagnostic, Severity
+from losscfg.problems import LoadProblem, Problem
+from losscfg.registry import declare, explains
+from losscfg.schema import SECTIONS
+from losscfg.values import kind, show
 
 IO_ERROR = declare(
     "LC000",
@@ -29,6 +35,7 @@ IO_ERROR = declare(
     ## Fix
     Correct the path, or give yourself read permission on the file.
     """,
+    silenceable=False,
 )
 
 YAML_SYNTAX = declare(
@@ -62,6 +69,7 @@ YAML_SYNTAX = declare(
     Correct the YAML at the reported line, save the file as UTF-8, remove unsafe tags, and
     replace tabs outside quotes, comments and block scalars with spaces.
     """,
+    silenceable=False,
 )
 
 DUPLICATE_KEY = declare(
@@ -147,3 +155,49 @@ MULTIPLE_DOCUMENTS = declare(
     Keep one document per file; split the others into their own files.
     """,
 )
+
+
+_RULE_OF = {
+    Problem.UNREADABLE: IO_ERROR,
+    Problem.NOT_YAML: YAML_SYNTAX,
+    Problem.DUPLICATE_KEY: DUPLICATE_KEY,
+    Problem.MULTIPLE_DOCUMENTS: MULTIPLE_DOCUMENTS,
+}
+
+
+def load_problem(problem: LoadProblem) -> Diagnostic | None:
+    """The diagnostic of a problem met while reading or loading a file (None: not reported)."""
+    if problem.kind is Problem.DUPLICATE_KEY and not _in_sections(problem.pointer):
+        return None  # the rest of a config is not losscfg's business (SPEC §1)
+    return _RULE_OF[problem.kind].diagnostic(
+        problem.message, span=problem.span, hint=problem.hint, pointer=problem.pointer
+    )
+
+
+def _in_sections(pointer: str | None) -> bool:
+    """In the document's own mapping, or in one of the four sections."""
+    return pointer is None or pointer.split("/")[1] in SECTIONS
+
+
+@explains(NOT_A_MAPPING, "type")
+def _not_a_mapping(error: SchemaError, ctx: Context) -> Iterator[Finding]:
+    path, value = error.path, error.value
+    if not path:
+        yield Finding(
+            (),
+            f"the document is {kind(value)} ({show(value)}), not a mapping of sections",
+            "a training config is a mapping: loss:, model:, dataset:, ...",
+            at_key=True,
+        )
+    elif len(path) == 1 and path[0] in SECTIONS:
+        section = path[0]
+        shown = "has no value (null)" if value is None else f"is {kind(value)} ({show(value)})"
+        yield Finding(
+            path,
+            f"{section} {shown}; expected a mapping of keys",
+            "write loss as a mapping (loss:, then an indented name: cross_entropy), "
+            "or remove it for the defaults"
+            if section == "loss"
+            else f"write {section} as a mapping of indented keys, or remove it",
+            at_key=True,
+        )

@@ -7,9 +7,7 @@ from collections.abc import Iterator
 from losscfg.context import Context, Finding
 from losscfg.diagnostics import Severity
 from losscfg.registry import rule
-
-#: Losses that need a target shaped like the input, not class labels.
-_SAME_SHAPE_TARGETS = frozenset({"mse", "l1", "smooth_l1", "bce", "bce_with_logits", "kl_div"})
+from losscfg.schema import CLASS_INDICES, LOG_PROBABILITIES
 
 
 @rule("LC210", "loss-task-mismatch", Severity.WARNING)
@@ -17,10 +15,10 @@ def loss_task_mismatch(ctx: Context) -> Iterator[Finding]:
     """A regression or multi-label loss on a single-label classification dataset.
 
     ## What it does
-    Reports `mse`, `l1`, `smooth_l1`, `bce`, `bce_with_logits` or `kl_div` when `dataset.name`
-    is one of the built-in single-label classification datasets (cifar10, cifar100, mnist,
-    fashion_mnist, imagenet). Datasets the built-in table does not know (custom or multi-label
-    ones) never trigger it.
+    Reports a loss whose target is not class indices (`x-target` in the schema: `mse`, `l1`,
+    `smooth_l1`, `bce`, `bce_with_logits`, `kl_div`) when `dataset.name` is one of the built-in
+    single-label classification datasets (cifar10, cifar100, mnist, fashion_mnist, imagenet).
+    Datasets the built-in table does not know (custom or multi-label ones) never trigger it.
 
     ## Why is this bad?
     The trainer feeds every loss raw logits of shape (N, C) and int64 class labels of shape
@@ -44,8 +42,8 @@ def loss_task_mismatch(ctx: Context) -> Iterator[Finding]:
       name: cross_entropy
     ```
     """
-    name, dataset = ctx.loss_name, ctx.dataset_name
-    if name not in _SAME_SHAPE_TARGETS or dataset is None:
+    loss, name, dataset = ctx.loss_spec, ctx.loss_name, ctx.dataset_name
+    if loss is None or loss.target == CLASS_INDICES or dataset is None:
         return
     if dataset.lower() in ctx.catalogue.dataset_classes:
         yield Finding(
@@ -62,7 +60,8 @@ def nll_needs_log_probs(ctx: Context) -> Iterator[Finding]:
     """`nll` expects log-probabilities; the trainer's models end in logits.
 
     ## What it does
-    Notes every config whose loss is `nll`.
+    Notes every config whose loss takes log-probabilities as its input (`x-input` in the
+    schema), as `nll` does.
 
     ## Why is this bad?
     `NLLLoss` takes log-probabilities (a `log_softmax` output) and never checks it: on raw
@@ -79,10 +78,11 @@ def nll_needs_log_probs(ctx: Context) -> Iterator[Finding]:
     Use `cross_entropy`, which is `log_softmax` followed by `nll`, or make sure the model ends
     in `log_softmax`.
     """
-    if ctx.loss_name == "nll":
+    loss = ctx.loss_spec
+    if loss is not None and loss.input == LOG_PROBABILITIES and loss.target == CLASS_INDICES:
         yield Finding(
             ("loss", "name"),
-            "nll expects log-probabilities, but the trainer's models end in raw logits: on "
-            "logits the loss is unbounded",
+            f"{loss.name} expects log-probabilities, but the trainer's models end in raw logits: "
+            "on logits the loss is unbounded",
             hint="use cross_entropy (log_softmax and nll in one), or end the model in log_softmax",
         )

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from losscfg.context import Context, Finding
+from losscfg.context import Context, Finding, SchemaError
 from losscfg.diagnostics import Severity
-from losscfg.registry import rule
+from losscfg.registry import explains, rule
+from losscfg.rules.catalogue import empty_list
 from losscfg.values import show
 
 
@@ -165,6 +166,18 @@ def integer_weights(ctx: Context) -> Iterator[Finding]:
             if len(as_floats) <= 80
             else "write every weight as a float (1.0, not 1)",
         )
+
+
+@explains(weight_length, "minItems")
+def _empty_weight(error: SchemaError, ctx: Context) -> Iterator[Finding]:
+    if error.path[-1:] == ("weight",):
+        yield empty_list(error)
+
+
+@explains(pos_weight_length, "minItems")
+def _empty_pos_weight(error: SchemaError, ctx: Context) -> Iterator[Finding]:
+    if error.path[-1:] == ("pos_weight",):
+        yield empty_list(error)
 
 
 def _entries(n: int) -> str:

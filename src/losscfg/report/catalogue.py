@@ -1,26 +1,47 @@
-"""`losscfg losses` and `losscfg rules` as aligned text tables (styled pieces per line)."""
+"""`losscfg rules` and `losscfg losses` as aligned text tables (styled pieces per line)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any, Protocol
 
-from losscfg.registry import all_rules
-from losscfg.schema import catalogue
+from losscfg.diagnostics import RuleDoc
 from losscfg.terminal import Piece
 from losscfg.values import show
 
 
-def rules_table() -> Iterator[list[Piece]]:
-    rows = [(r.code, r.name, str(r.severity), r.summary) for r in all_rules()]
+class ParameterDoc(Protocol):
+    @property
+    def expected(self) -> str: ...  # "a number in [0, 1]"
+    @property
+    def has_default(self) -> bool: ...
+    @property
+    def default(self) -> Any: ...
+    @property
+    def description(self) -> str: ...
+
+
+class LossDoc(Protocol):
+    @property
+    def name(self) -> str: ...
+    @property
+    def torch_class(self) -> str: ...
+    @property
+    def description(self) -> str: ...
+    @property
+    def parameters(self) -> Mapping[str, ParameterDoc]: ...
+
+
+def rules_table(rules: Sequence[RuleDoc]) -> Iterator[list[Piece]]:
+    rows = [(r.code, r.name, str(r.severity), r.summary) for r in rules]
     yield from _table(("code", "name", "severity", "what it checks"), rows)
 
 
-def losses_table() -> Iterator[list[Piece]]:
-    known = catalogue()
-    for index, loss in enumerate(known.losses.values()):
+def losses_table(losses: Sequence[LossDoc], default_loss: str) -> Iterator[list[Piece]]:
+    for index, loss in enumerate(losses):
         if index:
             yield []
-        default = "  (the default)" if loss.name == known.default_loss else ""
+        default = "  (the default)" if loss.name == default_loss else ""
         yield [(loss.name, "bold"), (default, ""), ("  " + loss.torch_class, "cyan")]
         yield [("  " + loss.description, "")]
         rows = [

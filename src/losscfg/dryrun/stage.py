@@ -1,0 +1,37 @@
+"""The dry-run as a stage of the pipeline: a function from a checked config to its run."""
+
+from __future__ import annotations
+
+from losscfg.context import Context
+from losscfg.diagnostics import DryRunOptions, DryRunResult
+from losscfg.dryrun.devices import require_torch, resolve_device
+from losscfg.pipeline import DryRunStage
+
+
+def stage(options: DryRunOptions) -> DryRunStage:
+    """The dry-run on `options.device`; raises DeviceError or TorchMissing (usage errors)."""
+    device = resolve_device(options.device)
+    torch = require_torch()
+    from losscfg.dryrun.run import RunSettings, dry_run
+
+    settings = RunSettings(
+        device=device,
+        batch_size=options.batch_size,
+        steps=options.steps,
+        amp=options.amp,
+        seed=options.seed,
+    )
+
+    def run(context: Context) -> DryRunResult:
+        loss = context.loss_spec
+        assert loss is not None, "a config with no error has a known loss"
+        return dry_run(
+            context.loss,
+            settings,
+            loss=loss,
+            catalogue=context.catalogue,
+            num_classes=context.class_count.value if context.class_count else None,
+            amp_enabled=context.amp_enabled,
+        )
+
+    return DryRunStage(options, run, torch.__version__)

@@ -1,0 +1,93 @@
+"""Rules of the dry-run (`losscfg dry-run`, `losscfg check --dry-run`): they read the result
+that `losscfg.dryrun` left in the context."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from losscfg.context import Context, Finding
+from losscfg.diagnostics import Severity
+from losscfg.registry import rule
+
+
+@rule("LC501", "dry-run-failed", Severity.ERROR, after_dry_run=True)
+def dry_run_failed(ctx: Context) -> Iterator[Finding]:
+    """Building or running the loss with torch raised an error (dry-run only).
+
+    ## What it does
+    With `losscfg dry-run` or `losscfg check --dry-run`, losscfg builds the configured loss as
+    the trainer does, feeds it a small random batch on the chosen device (with AMP when the
+    config enables it) and runs forward and backward. If torch raises, this reports torch's own
+    message.
+
+    ## Why is this bad?
+    The same error would stop the training job on its first batch, after it waited in the queue
+    for a GPU.
+
+    ## Example
+    ```yaml
+    dataset:
+      name: my_faces        # not in the built-in table: the class count is unknown (LC203)
+    loss:
+      name: cross_entropy
+      weight: [1.0, 2.0]    # the dry-run's 10 classes need 10 weights
+    ```
+    ```console
+    $ losscfg dry-run config.yaml
+    config.yaml:5:9: error LC501 forward failed: RuntimeError: weight tensor should be defined
+    either for all 10 classes or no classes but got weight tensor of shape: [2]
+    ```
+
+    ## Fix
+    Read torch's message; most causes have a static rule too (LC201, LC207, LC301, ...) that
+    says what to change.
+    """
+    failure = ctx.dry_run.failure if ctx.dry_run else None
+    if failure is not None and not failure.non_finite:
+        yield Finding(
+            _where(ctx),
+            failure.message,
+            "the static rules say what to change for most of torch's errors",
+        )
+
+
+@rule("LC502", "dry-run-non-finite", Severity.ERROR, after_dry_run=True)
+def dry_run_non_finite(ctx: Context) -> Iterator[Finding]:
+    """The loss or a gradient is NaN or infinite in the dry-run.
+
+    ## What it does
+    With `losscfg dry-run`, checks that the loss value and every gradient of the random batch
+    are finite.
+
+    ## Why is this bad?
+    A NaN loss poisons the weights on the first optimizer step; training continues and produces
+    garbage. Typical causes: all class weights zero (LC206), a batch whose targets are all
+    `ignore_index`, an infinite parameter.
+
+    ## Example
+    ```yaml
+    model:
+      num_classes: 3
+    loss:
+      name: cross_entropy
+      weight: [0.0, 0.0, 0.0]  # losscfg: disable=LC206
+    ```
+
+    ## Fix
+    Correct the parameter that makes the loss non-finite; the message says which value was
+    NaN or infinite.
+    """
+    failure = ctx.dry_run.failure if ctx.dry_run else None
+    if failure is not None and failure.non_finite:
+        yield Finding(
+            _where(ctx),
+            failure.message,
+            "find the parameter that is zero, NaN or infinite (LC104, LC206)",
+        )
+
+
+def _where(ctx: Context) -> tuple[str, ...] | None:
+    """The loss's name, else the loss section, else nowhere (no section: the default loss)."""
+    if "loss" not in ctx.data:
+        return None
+    return ("loss", "name") if "name" in ctx.loss else ("loss",)
