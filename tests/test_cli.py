@@ -183,7 +183,7 @@ def test_github_format_is_picked_in_github_actions(cli, in_tmp: Path, monkeypatc
 
 
 def test_rules_table_lists_every_rule(cli) -> None:  # type: ignore[no-untyped-def]
-    from losscfg.registry import all_rules
+    from losscfg.rules import all_rules
 
     lines = run(cli, "rules").stdout.splitlines()
     assert lines[0].split() == ["code", "name", "severity", "what", "it", "checks"]

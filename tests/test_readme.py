@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from helpers import ROOT
-from losscfg.registry import all_rules
+from losscfg.rules import all_rules
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 

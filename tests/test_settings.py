@@ -8,7 +8,8 @@ import pytest
 
 from helpers import write
 from losscfg.cli import app
-from losscfg.registry import UnknownSelector, default_registry
+from losscfg.registry import UnknownSelector
+from losscfg.rules import default_registry
 from losscfg.selection import Selection
 from losscfg.settings import SettingsError, discover, from_file
 
@@ -25,15 +26,17 @@ loss:
 
 
 def test_selection_layers() -> None:
-    everything = Selection.everything().enabled
-    assert Selection.from_layers([]).enabled == everything
-    only_lc2 = Selection.from_layers([(["LC2"], [])]).enabled
+    everything = Selection.everything(default_registry()).enabled
+    assert Selection.from_layers([], default_registry()).enabled == everything
+    only_lc2 = Selection.from_layers([(["LC2"], [])], default_registry()).enabled
     assert only_lc2 == {c for c in everything if c.startswith("LC2")} | ALWAYS_ON
-    later = Selection.from_layers([(None, ["LC205"]), (["weight-length", "LC205"], [])]).enabled
+    later = Selection.from_layers(
+        [(None, ["LC205"]), (["weight-length", "LC205"], [])], default_registry()
+    ).enabled
     assert later == {"LC201", "LC205"} | ALWAYS_ON
-    assert "LC001" in Selection.from_layers([(None, ["ALL"])]).enabled
+    assert "LC001" in Selection.from_layers([(None, ["ALL"])], default_registry()).enabled
     with pytest.raises(UnknownSelector):
-        Selection.from_layers([(["LC999"], [])])
+        Selection.from_layers([(["LC999"], [])], default_registry())
 
 
 def test_discover_searches_up_from_the_working_directory(tmp_path: Path) -> None:

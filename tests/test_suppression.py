@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from helpers import check, codes, only, position
+from losscfg.rules import default_registry
 from losscfg.selection import Selection
 
 CIFAR = "dataset:\n  name: cifar10\n"
@@ -18,7 +19,7 @@ def test_line_suppression_by_code_name_or_prefix(selector: str) -> None:
 
 def test_line_suppression_applies_to_its_line_only() -> None:
     config = CIFAR + "loss:  # losscfg: disable=LC205\n  name: nll\n  ignore_index: 0\n"
-    found = codes(config, selection=Selection.everything())
+    found = codes(config, selection=Selection.everything(default_registry()))
     assert "LC205" in found
     assert [d.severity for d in check(config) if d.code == "LC005"] == ["info"]
 
@@ -45,7 +46,7 @@ def test_unused_suppression_is_an_info() -> None:
 
 def test_unused_suppression_of_a_rule_that_is_off_is_not_reported() -> None:
     config = "loss:\n  name: cross_entropy  # losscfg: disable=LC107\n"
-    everything_but = Selection.from_layers([(None, ["LC107"])])
+    everything_but = Selection.from_layers([(None, ["LC107"])], default_registry())
     assert "LC005" not in codes(config, selection=everything_but)
 
 

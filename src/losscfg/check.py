@@ -17,7 +17,8 @@ from losscfg.diagnostics import Diagnostic, DryRunResult, DryRunStatus, FileRepo
 from losscfg.document import Document, load
 from losscfg.problems import LoadProblem, Problem
 from losscfg.reading import STDIN, decode, read, shown_path, split_lines
-from losscfg.registry import Registry, Rule, default_registry
+from losscfg.registry import Registry, Rule
+from losscfg.rules import default_registry
 from losscfg.rules.comments import bad_suppression
 from losscfg.rules.syntax import load_problem
 from losscfg.schema import LossSchema, default_schema

@@ -213,8 +213,8 @@ def _write_report(
 
         stream.write(json_report.render(reports))
     elif fmt is Format.sarif:
-        from losscfg.registry import default_registry
         from losscfg.report import sarif
+        from losscfg.rules import default_registry
 
         stream.write(sarif.render(reports, default_registry().by_code, version=__version__))
     elif fmt is Format.github:
@@ -270,6 +270,7 @@ def _settings(config: Path | None) -> Settings:
 
 def _selection(settings: Settings, select: list[str] | None, ignore: list[str] | None) -> Selection:
     from losscfg.registry import UnknownSelector
+    from losscfg.rules import default_registry
     from losscfg.selection import Selection
 
     def split(values: list[str] | None) -> list[str] | None:
@@ -279,7 +280,8 @@ def _selection(settings: Settings, select: list[str] | None, ignore: list[str] |
 
     try:
         return Selection.from_layers(
-            [(settings.select, settings.ignore), (split(select), split(ignore) or [])]
+            [(settings.select, settings.ignore), (split(select), split(ignore) or [])],
+            default_registry(),
         )
     except UnknownSelector as unknown:
         where = f" (in {settings.source})" if settings.source else ""
@@ -368,7 +370,7 @@ def schema(
 @app.command()
 def losses() -> None:
     """The loss catalogue: names, torch classes and parameters, read from the schema."""
-    from losscfg.report.catalogue import losses_table
+    from losscfg.report.tables import losses_table
     from losscfg.schema import catalogue
 
     known = catalogue()
@@ -379,8 +381,8 @@ def losses() -> None:
 @app.command()
 def rules() -> None:
     """Every rule: code, name, severity and what it checks."""
-    from losscfg.registry import all_rules
-    from losscfg.report.catalogue import rules_table
+    from losscfg.report.tables import rules_table
+    from losscfg.rules import all_rules
 
     write_lines(rules_table(all_rules()), sys.stdout, color=use_color(sys.stdout, False))
 
@@ -390,7 +392,7 @@ def rule(
     code: Annotated[str, typer.Argument(help="A rule code (LC201) or name (weight-length).")],
 ) -> None:
     """Explain one rule: what it checks, why, an example and the fix."""
-    from losscfg.registry import find
+    from losscfg.rules import find
 
     found = find(code)
     if found is None:

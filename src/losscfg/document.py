@@ -30,7 +30,7 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 
     LIBYAML = False
 
-#: Values a document may hold once aliases are expanded; more is refused (LC001).
+#: Values a document may hold once aliases are expanded; more is refused.
 MAX_VALUES = 100_000
 
 _TAG = "tag:yaml.org,2002:"
@@ -66,7 +66,7 @@ class Entry:
 
 @dataclass
 class Document:
-    """A loaded file. `data` is what `yaml.safe_load` returns; `ok` is False after LC001."""
+    """A loaded file: `data` is what `yaml.safe_load` returns; `ok` is False if it could not."""
 
     text: str
     data: Any = None

@@ -3,17 +3,15 @@
 A rule module (`losscfg.rules.*`) defines its rules as module attributes: checks of a file's
 `Context` (`@rule`), rules whose problems are found while reading, validating or running a
 file (`declare`), and `@explains` functions that word a JSON Schema error as a rule's finding.
-`default_registry()` imports the rule modules once and builds an immutable `Registry` of what
-they define: nothing registers itself, and nothing changes after it is built.
+`losscfg.rules.default_registry()` imports the rule modules once and builds an immutable
+`Registry` of what they define (`collect`): nothing registers itself, and nothing changes
+after it is built.
 """
 
 from __future__ import annotations
 
-import importlib
 import inspect
-import pkgutil
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from functools import cache
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -176,23 +174,3 @@ def collect(modules: Iterable[Any]) -> Registry:
             elif isinstance(value, Explainer) and value not in explainers:
                 explainers.append(value)
     return Registry(rules, explainers)
-
-
-@cache
-def default_registry() -> Registry:
-    """Every rule of `losscfg.rules`, built once per process."""
-    import losscfg.rules as package
-
-    return collect(
-        importlib.import_module(f"{package.__name__}.{module.name}")
-        for module in pkgutil.iter_modules(package.__path__)
-    )
-
-
-def all_rules() -> tuple[Rule, ...]:
-    """Every rule, sorted by code."""
-    return default_registry().rules
-
-
-def find(code_or_name: str) -> Rule | None:
-    return default_registry().find(code_or_name)

@@ -8,7 +8,7 @@ from collections.abc import Iterator, Sequence
 from losscfg.check import DryRun, Options, check_path
 from losscfg.diagnostics import FileReport
 from losscfg.reading import STDIN, shown_path
-from losscfg.registry import default_registry
+from losscfg.rules import default_registry
 from losscfg.validation import validators_of
 
 #: Below this many files, starting worker processes costs more than it saves (benchmarks/).

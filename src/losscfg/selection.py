@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from losscfg.registry import Registry, default_registry
+from losscfg.registry import Registry
 
 
 class Selection:
@@ -15,22 +15,20 @@ class Selection:
         self.always_on = always_on  # problems that make a file impossible to check
 
     @classmethod
-    def everything(cls, registry: Registry | None = None) -> Selection:
-        registry = registry or default_registry()
+    def everything(cls, registry: Registry) -> Selection:
         return cls(frozenset(registry.by_code), registry.always_on)
 
     @classmethod
     def from_layers(
         cls,
         layers: Iterable[tuple[Sequence[str] | None, Sequence[str]]],
-        registry: Registry | None = None,
+        registry: Registry,
     ) -> Selection:
         """Apply (select, ignore) layers in order: settings first, the command line last.
 
         A layer's `select` replaces what was on; its `ignore` turns codes off. Selectors are
         codes, prefixes (`LC2`), rule names or `ALL`; an unknown one raises UnknownSelector.
         """
-        registry = registry or default_registry()
         enabled = set(registry.by_code)
         for select, ignore in layers:
             if select is not None:
