@@ -6,6 +6,7 @@ import re
 
 from helpers import ROOT
 from losscfg.rules import all_rules
+from losscfg.schema import catalogue
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
@@ -27,3 +28,21 @@ def test_pre_commit_snippet_and_actions_job() -> None:
     assert "files: ^configs/" in README and "id: losscfg" in README
     assert "upload-sarif" in README and "--format sarif" in README
     assert "yaml-language-server: $schema=" in README
+
+
+def test_loss_table_matches_the_schema() -> None:
+    rows = re.findall(
+        r"^\| `([a-z0-9_]+)`(?: \(default\))? \| `([\w.]+)` \| ([a-z-]+) → ([a-z-]+) \| (.+) \|$",
+        README,
+        re.MULTILINE,
+    )
+    known = catalogue()
+    assert [row[0] for row in rows] == list(known.losses)
+    for name, torch_class, given, target, parameters in rows:
+        loss = known.losses[name]
+        assert loss.torch_class.removeprefix("torch.") == torch_class, name
+        assert (loss.input, loss.target) == (given, target), name
+        written = set(re.findall(r"`([a-z_]+)`", parameters))
+        assert written == set(loss.parameters), name
+    default = re.search(r"^\| `([a-z0-9_]+)` \(default\)", README, re.MULTILINE)
+    assert default is not None and default.group(1) == known.default_loss
