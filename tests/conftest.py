@@ -11,6 +11,16 @@ from typer.testing import CliRunner
 from helpers import CORPUS
 
 
+def pytest_report_header() -> str:
+    """Say at the top of every run whether the corpus tests run, and where the corpus is."""
+    if CORPUS.is_dir():
+        return f"shared corpus: {CORPUS} ({len(list(CORPUS.glob('*.yaml')))} configs)"
+    return (
+        f"shared corpus: ABSENT (looked for {CORPUS}, beside this repository's folder): "
+        "the corpus tests are skipped"
+    )
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--update-golden", action="store_true", help="rewrite tests/golden/ from the current output"
@@ -35,5 +45,5 @@ def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def corpus() -> Path:
     if not CORPUS.is_dir():
-        pytest.skip(f"the shared corpus is not here: {CORPUS}")
+        pytest.skip(f"the shared corpus is absent: no folder {CORPUS} beside this repository")
     return CORPUS

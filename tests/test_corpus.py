@@ -98,7 +98,7 @@ MUTATIONS: list[tuple[Callable[[list[str]], tuple[list[str], int]], str, str]] =
     (misspelt_parameter, "LC102", "did you mean 'label_smoothing'?"),
     (wrong_weight_length, "LC201", "weight has 3 entries but there are "),
     (null_ignore_index, "LC106", "omit ignore_index"),
-    (exponent_label_smoothing, "LC103", "0.1"),
+    (exponent_label_smoothing, "LC108", "0.1"),
     (amp_for_sqr_hinge, "LC302", "amp.enabled: false"),
     (duplicated_key, "LC002", "line"),
 ]

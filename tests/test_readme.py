@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from helpers import ROOT
 from losscfg.rules import all_rules
 from losscfg.schema import catalogue
@@ -46,3 +48,19 @@ def test_loss_table_matches_the_schema() -> None:
         assert written == set(loss.parameters), name
     default = re.search(r"^\| `([a-z0-9_]+)` \(default\)", README, re.MULTILINE)
     assert default is not None and default.group(1) == known.default_loss
+
+
+def test_what_it_reports_is_what_losscfg_prints(monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from losscfg.cli import app
+
+    block = README.split("## What it reports", 1)[1].split("```console\n", 1)[1].split("```")[0]
+    command, *shown = block.splitlines()
+    assert command == "$ losscfg check examples/broken/mistakes.yaml"
+    monkeypatch.chdir(ROOT)
+    printed = CliRunner().invoke(app, command.split()[2:]).stdout.splitlines()
+    remaining = iter(printed)
+    for line in shown:
+        if line != "...":
+            assert any(line == candidate for candidate in remaining), line

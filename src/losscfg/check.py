@@ -13,7 +13,7 @@ from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from losscfg.context import CLI, ClassCount, Context, Finding, SchemaError
-from losscfg.diagnostics import Diagnostic, DryRunResult, DryRunStatus, FileReport
+from losscfg.diagnostics import Diagnostic, DryRunResult, DryRunStatus, FileReport, Severity
 from losscfg.document import Document, load
 from losscfg.problems import LoadProblem, Problem
 from losscfg.reading import STDIN, decode, read, shown_path, split_lines
@@ -21,7 +21,7 @@ from losscfg.registry import Registry, Rule
 from losscfg.rules import default_registry
 from losscfg.rules.comments import bad_suppression
 from losscfg.rules.syntax import load_problem
-from losscfg.schema import LossSchema, default_schema
+from losscfg.schema import LossSchema, default_schema, ignored
 from losscfg.selection import Selection
 from losscfg.suppression import Suppressions
 from losscfg.validation import schema_errors
@@ -79,7 +79,8 @@ def check_source(
         context = _context(document, options)
         context.schema_errors = schema_errors(_as_trained(document.data), context.schema)
         report.diagnostics += suppressions.kept(_explained(context, registry))
-        report.diagnostics += suppressions.kept(_run(_static(registry), context, selection))
+        static = _static(registry, dry_run is not None)
+        report.diagnostics += suppressions.kept(_run(static, context, selection))
         if context.loss_name is not None and _loss_is_usable(document.data):
             report.loss = context.loss_name
         if context.class_count is not None:
@@ -94,17 +95,16 @@ def check_source(
 
 
 def _refused(path: str, problem: LoadProblem, dry_run: bool) -> FileReport:
-    diagnostic = load_problem(problem)
     return FileReport(
         path,
-        [diagnostic] if diagnostic else [],
+        [load_problem(problem)],
         unreadable=problem.kind is Problem.UNREADABLE,
         dry_run_status=DryRunStatus.NOT_RUN if dry_run else None,
     )
 
 
 def _load_diagnostics(problems: Iterable[LoadProblem]) -> list[Diagnostic]:
-    return [d for d in map(load_problem, problems) if d is not None]
+    return [load_problem(problem) for problem in problems]
 
 
 def _context(document: Document, options: Options) -> Context:
@@ -135,8 +135,12 @@ def _dry_run(
     report.dry_run_status = DryRunStatus.FAILED if found else DryRunStatus.IGNORED
 
 
-def _static(registry: Registry) -> Iterable[Rule]:
-    return (rule for rule in registry.checks if not rule.after_dry_run)
+def _static(registry: Registry, dry_run: bool) -> Iterable[Rule]:
+    return (
+        rule
+        for rule in registry.checks
+        if not rule.after_dry_run and not (dry_run and rule.run_instead)
+    )
 
 
 def _after_dry_run(registry: Registry) -> Iterable[Rule]:
@@ -167,6 +171,12 @@ def _explained(context: Context, registry: Registry) -> list[Diagnostic]:
 def _explain(error: SchemaError, context: Context, registry: Registry) -> list[Diagnostic]:
     for explainer in registry.explainers_of(error.keyword):
         findings = list(explainer.function(error, context))
+        reason = ignored(error.subschema)
+        if reason is not None:  # a key the trainer never reads cannot fail training
+            findings = [
+                f._replace(severity=Severity.WARNING, message=f"{f.message} ({reason})")
+                for f in findings
+            ]
         if findings:
             return [_place(explainer.rule, f, context.document) for f in findings]
     return []
@@ -197,14 +207,11 @@ def _finish(report: FileReport, text: str) -> FileReport:
 
 
 def _loss_is_usable(data: Any) -> bool:
-    return not isinstance(data, dict) or "loss" not in data or isinstance(data["loss"], dict)
+    return isinstance(data, dict) and ("loss" not in data or isinstance(data["loss"], dict))
 
 
 def _as_trained(data: Any) -> Any:
-    """The data as the trainer reads it: an empty file is an empty config, and `loss.name`
-    is lower-cased (LC107 reports the case)."""
-    if data is None:
-        return {}
+    """The data as the trainer reads it: `loss.name` is lower-cased (LC107 reports the case)."""
     if isinstance(data, dict) and isinstance(data.get("loss"), dict):
         name = data["loss"].get("name")
         if isinstance(name, str) and name != name.lower():

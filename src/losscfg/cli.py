@@ -49,6 +49,24 @@ class DryRunFormat(StrEnum):
     json = "json"
 
 
+class Targets(StrEnum):
+    auto = "auto"
+    labels = "labels"
+    natural = "natural"
+
+
+TargetsOption = Annotated[
+    Targets,
+    typer.Option(
+        "--targets",
+        case_sensitive=False,
+        help="What the dry-run feeds the loss: labels (the trainer's raw logits and int64 "
+        "class labels), natural (the loss's own input and targets), or auto: labels on a "
+        "built-in dataset, else natural.",
+    ),
+]
+
+
 class Amp(StrEnum):
     auto = "auto"
     on = "on"
@@ -145,6 +163,7 @@ def check(
         bool, typer.Option("--dry-run", help="Also run the loss with torch (files without errors).")
     ] = False,
     device: Annotated[str, typer.Option("--device", help="Device of --dry-run.")] = "cpu",
+    targets: TargetsOption = Targets.auto,
 ) -> None:
     """Check configs: schema, class counts, AMP and the traps of PyYAML and torch."""
     if not paths:
@@ -160,7 +179,9 @@ def check(
         usage_error(
             f"--output {output} is one of the files to check; losscfg never overwrites them"
         )
-    stage = _dry_run_stage(_dry_run_options(device=device)) if dry_run else None
+    stage = (
+        _dry_run_stage(_dry_run_options(device=device, targets=targets.value)) if dry_run else None
+    )
 
     from losscfg.diagnostics import Policy
     from losscfg.pipeline import check_paths
@@ -322,6 +343,7 @@ def dry_run_command(
         Amp, typer.Option("--amp", case_sensitive=False, help="auto: as the config says.")
     ] = Amp.auto,
     seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
+    targets: TargetsOption = Targets.auto,
     output_format: Annotated[
         DryRunFormat, typer.Option("--format", case_sensitive=False, help="Report format.")
     ] = DryRunFormat.text,
@@ -337,7 +359,12 @@ def dry_run_command(
     options = _options(settings, num_classes, _selection(settings, select, ignore))
     stage = _dry_run_stage(
         _dry_run_options(
-            device=device, batch_size=batch_size, steps=steps, amp=amp.value, seed=seed
+            device=device,
+            batch_size=batch_size,
+            steps=steps,
+            amp=amp.value,
+            seed=seed,
+            targets=targets.value,
         )
     )
     from losscfg.pipeline import check_paths
@@ -347,7 +374,14 @@ def dry_run_command(
     if output_format is DryRunFormat.json:
         sys.stdout.write(runs.render_json(outcome))
     else:
-        lines = runs.render_table(outcome)
+        rerun = " ".join(
+            ["losscfg check"]
+            + ([f"--num-classes {num_classes}"] if num_classes is not None else [])
+            + ([f"--config {config}"] if config is not None else [])
+            + [f"--select {','.join(select)}" for _ in [0] if select]
+            + [f"--ignore {','.join(ignore)}" for _ in [0] if ignore]
+        )
+        lines = runs.render_table(outcome, rerun=rerun)
         write_lines(lines, sys.stdout, color=use_color(sys.stdout, no_color))
     sys.stdout.flush()
     raise typer.Exit(_finish(outcome, None))

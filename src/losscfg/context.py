@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, NamedTuple, TypeGuard
 
+from losscfg.conversions import convert
 from losscfg.diagnostics import DryRunResult, Severity
 from losscfg.document import Document, Path
-from losscfg.schema import Catalogue, Loss, LossSchema, default_schema
+from losscfg.schema import Catalogue, Loss, LossSchema, conversion, default_schema
 
 #: Where a class count came from, as the JSON report names it (SPEC §6).
 CLI, MODEL, DATASET_KEY, DATASET_NAME = (
@@ -98,31 +99,56 @@ class Context:
         return self.catalogue.losses.get(name) if name else None
 
     def parameter(self, name: str) -> Any:
-        """A loss parameter as written, when the configured loss takes it (else None)."""
+        """A loss parameter as the trainer passes it to torch when that is what it spells
+        (`float("0.1")` is 0.1), else as written; None when the configured loss does not take
+        it."""
         spec = self.loss_spec
-        return self.loss.get(name) if spec and name in spec.parameters else None
+        if spec is None or name not in spec.parameters or name not in self.loss:
+            return None
+        written = self.loss[name]
+        converted = convert(written, conversion(spec.parameters[name].schema))
+        return converted.value if converted is not None and converted.as_spelled else written
 
     @property
     def amp_enabled(self) -> bool:
-        return (self.section("amp") or {}).get("enabled") is True
+        """Whether the trainer turns AMP on (on CUDA): it tests `amp.enabled` for truthiness."""
+        return bool((self.section("amp") or {}).get("enabled"))
 
     @property
     def dataset_name(self) -> str | None:
+        """`dataset.name` as the trainer looks it up: lower-cased."""
         name = (self.section("dataset") or {}).get("name")
-        return name if isinstance(name, str) else None
+        return name.lower() if isinstance(name, str) else None
+
+    @cached_property
+    def known_datasets(self) -> Mapping[str, int]:
+        """Class counts by dataset name: the built-in table and the `datasets` setting."""
+        return {
+            **self.catalogue.dataset_classes,
+            **{name.lower(): count for name, count in self.extra_datasets.items()},
+        }
 
     def dataset_class_count(self) -> ClassCount | None:
-        """The dataset's own class count: `dataset.num_classes`, else its name's table entry."""
-        dataset = self.section("dataset") or {}
-        declared = dataset.get("num_classes")
+        """SPEC §3: the count of a known `dataset.name`; else `dataset.num_classes`, which the
+        trainer never reads but a custom dataset's config may document."""
+        return self.named_dataset_class_count() or self.declared_dataset_class_count()
+
+    def named_dataset_class_count(self) -> ClassCount | None:
+        name = self.dataset_name
+        count = self.known_datasets.get(name) if name is not None else None
+        if count is None:
+            return None
+        written = (self.section("dataset") or {}).get("name")
+        return ClassCount(count, DATASET_NAME, f"dataset.name: {written}")
+
+    def declared_dataset_class_count(self) -> ClassCount | None:
+        """`dataset.num_classes`, only when `dataset.name` is not a known dataset."""
+        if self.named_dataset_class_count() is not None:
+            return None
+        declared = (self.section("dataset") or {}).get("num_classes")
         if _is_count(declared):
             return ClassCount(declared, DATASET_KEY, f"dataset.num_classes: {declared}")
-        name = self.dataset_name
-        if name is None:
-            return None
-        known = {**self.catalogue.dataset_classes, **self.extra_datasets}
-        count = known.get(name, known.get(name.lower()))
-        return ClassCount(count, DATASET_NAME, f"dataset.name: {name}") if count else None
+        return None
 
     def model_class_count(self) -> ClassCount | None:
         declared = (self.section("model") or {}).get("num_classes")

@@ -116,7 +116,7 @@ class DryRunResult:
     device: str
     num_classes: int
     amp_dtype: str | None = None
-    targets: str | None = None
+    targets: str | None = None  # labels (the trainer's) or natural (the loss's own)
     loss_value: float | None = None
     loss_dtype: str | None = None
     grad_norm: float | None = None
@@ -135,6 +135,7 @@ class DryRunOptions(NamedTuple):
     steps: int = 3
     amp: str = "auto"  # auto (as the config says), on, off
     seed: int = 0
+    targets: str = "auto"  # auto (the trainer's labels on a built-in dataset), labels, natural
 
 
 @dataclass

@@ -613,8 +613,43 @@ def _syntax_problem(problem: yaml.YAMLError, text: str) -> LoadProblem:
         Problem.NOT_YAML,
         f"invalid YAML: {what}",
         Span(line, column, line, column + 1),
-        "correct the YAML syntax at this position",
+        _indentation_hint(text, line, what) or "correct the YAML syntax at this position",
     )
+
+
+def _indentation_hint(text: str, line: int, what: str) -> str | None:
+    """The usual cause of "mapping values are not allowed": a key indented deeper than the
+    key above it, which YAML reads as the continuation of that key's value."""
+    if "mapping values are not allowed" not in what:
+        return None
+    lines = split_lines(text)
+    if not 1 < line <= len(lines):
+        return None
+    here = lines[line - 1]
+    above = next(
+        (
+            candidate
+            for candidate in reversed(lines[: line - 1])
+            if candidate.strip() and not candidate.lstrip().startswith("#")
+        ),
+        None,
+    )
+    if above is None:
+        return None
+    indent, above_indent = _indent(here), _indent(above)
+    if indent <= above_indent or ":" not in above:
+        return None
+    key = here.strip().split(":", 1)[0]
+    above_key = above.strip().split(":", 1)[0]
+    return (
+        f"{key} is indented {indent} spaces, deeper than {above_key} above it ({above_indent}): "
+        f"YAML reads it as part of {above_key}'s value; indent it by {above_indent} spaces, "
+        f"like {above_key}"
+    )
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
 
 
 def _libyaml_in_use() -> bool:

@@ -58,10 +58,9 @@ def _reports(
         problem = LoadProblem(
             Problem.UNREADABLE, f"cannot search the folder: {reason}", hint="check its permissions"
         )
-        diagnostic = load_problem(problem)
         yield FileReport(
             folder,
-            [diagnostic] if diagnostic else [],
+            [load_problem(problem)],
             unreadable=True,
             dry_run_status=DryRunStatus.NOT_RUN if dry_run else None,
         )

@@ -31,11 +31,13 @@ class Rule(NamedTuple):
     doc: str
     check: Check | None = None
     after_dry_run: bool = False  # the check reads the dry-run's result
+    run_instead: bool = False  # with a dry-run, the run itself shows this problem, in torch's words
     silenceable: bool = True  # False: the file cannot be checked; never selected off or silenced
 
     @property
     def summary(self) -> str:
-        return self.doc.split("\n", 1)[0].strip()
+        """The doc's first paragraph, on one line."""
+        return " ".join(self.doc.split("\n\n", 1)[0].split())
 
     def diagnostic(
         self,
@@ -82,15 +84,26 @@ def declare(
 
 
 def rule(
-    code: str, name: str, severity: Severity, *, after_dry_run: bool = False
+    code: str,
+    name: str,
+    severity: Severity,
+    *,
+    after_dry_run: bool = False,
+    run_instead: bool = False,
 ) -> Callable[[Check], Rule]:
-    """A check of a file's context; its docstring is the rule's page (`losscfg rule CODE`)."""
+    """A check of a file's context; its docstring is the rule's page (`losscfg rule CODE`).
+
+    `run_instead`: the dry-run feeds the loss as the trainer does, so with a dry-run the run
+    shows the problem in torch's own words, and the check is left out.
+    """
 
     def make(check: Check) -> Rule:
         if not check.__doc__:
             raise ValueError(f"rule {code} needs a docstring: it is the user documentation")
         doc = inspect.cleandoc(check.__doc__)
-        return Rule(code, name, severity, doc, check, after_dry_run=after_dry_run)
+        return Rule(
+            code, name, severity, doc, check, after_dry_run=after_dry_run, run_instead=run_instead
+        )
 
     return make
 

@@ -212,6 +212,8 @@ def describe(subschema: Mapping[str, Any]) -> str:
     if "enum" in subschema:
         return "one of: " + ", ".join(str(choice) for choice in subschema["enum"])
     kind = subschema.get("type")
+    if isinstance(kind, list):
+        return " or ".join(describe({**subschema, "type": one}) for one in kind)
     if kind == "array":
         item = subschema.get("items", {})
         words = describe(item)
@@ -224,6 +226,36 @@ def describe(subschema: Mapping[str, Any]) -> str:
         "object": "a mapping",
     }.get(str(kind), "a value")
     return noun + _range(subschema)
+
+
+def in_range(value: float, subschema: Mapping[str, Any]) -> bool:
+    """Whether a finite number meets the subschema's range keywords (NaN and infinity never)."""
+    if value != value or abs(value) == float("inf"):
+        return False
+    low, high = subschema.get("minimum"), subschema.get("maximum")
+    above, below = subschema.get("exclusiveMinimum"), subschema.get("exclusiveMaximum")
+    return (
+        (low is None or value >= low)
+        and (high is None or value <= high)
+        and (above is None or value > above)
+        and (below is None or value < below)
+    )
+
+
+#: How the trainer converts a value before torch sees it (`x-converts`): `float(v)`, `int(v)`,
+#: `bool(v)`, `torch.tensor(v)`, or Python truthiness (`if v`). Without it: passed as written.
+FLOAT, INT, BOOL, TENSOR, TRUTH = "float", "int", "bool", "tensor", "truth"
+
+
+def conversion(subschema: Mapping[str, Any]) -> str | None:
+    value = subschema.get("x-converts")
+    return str(value) if value is not None else None
+
+
+def ignored(subschema: Mapping[str, Any]) -> str | None:
+    """`x-ignored`: why the trainer never reads this key (its problems are only warnings)."""
+    value = subschema.get("x-ignored")
+    return str(value) if value is not None else None
 
 
 def _range(subschema: Mapping[str, Any]) -> str:

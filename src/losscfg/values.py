@@ -63,6 +63,18 @@ def _first(items: Iterable[Any], n: int = 6) -> list[Any]:
     return out
 
 
+def quoted(text: str) -> str:
+    """`text` in quotes; a key with characters beyond ASCII is escaped and the look-alikes are
+    named (`'n\\u0430me' (U+0430 CYRILLIC SMALL LETTER A)`), since it reads as another key."""
+    if text.isascii():
+        return repr(text)
+    import unicodedata
+
+    odd = dict.fromkeys(c for c in text if not c.isascii())
+    names = ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, 'UNNAMED')}" for c in list(odd)[:3])
+    return f"{text!a} (with {names})"
+
+
 def kind(value: Any) -> str:
     """The YAML kind of a value, with its article: "a string", "a list"."""
     if value is None:

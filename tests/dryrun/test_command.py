@@ -1,4 +1,5 @@
-"""losscfg dry-run and check --dry-run on the CPU: every loss, AMP, the report, the failures."""
+"""losscfg dry-run and check --dry-run on the CPU: every loss, AMP, the report, the failures.
+LC501 and LC502, the rules of the dry-run, are tested in tests/rules/test_execution.py."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import write
+from helpers import dry_run_json, write
 
 pytest.importorskip("torch")
 
@@ -16,11 +17,6 @@ from losscfg.cli import app
 from losscfg.schema import catalogue
 
 LOSSES = list(catalogue().losses)
-
-
-def dry_run_json(cli, *args: str) -> tuple[int, dict]:  # type: ignore[no-untyped-def, type-arg]
-    result = cli.invoke(app, ["dry-run", "--format", "json", *args])
-    return result.exit_code, json.loads(result.stdout)
 
 
 @pytest.mark.parametrize("amp", ["off", "on"])
@@ -62,36 +58,6 @@ def test_a_config_with_errors_is_not_run(cli, in_tmp: Path) -> None:  # type: ig
     assert "not run: 1 error in the static check" in text
 
 
-def test_torch_error_is_lc501_with_torchs_words(cli, in_tmp: Path) -> None:  # type: ignore[no-untyped-def]
-    text = "model:\n  num_classes: 5\nloss:\n  name: cross_entropy\n  weight: [1.0, 2.0]\n"
-    config = write(in_tmp, "c.yaml", text)
-    code, report = dry_run_json(cli, "--ignore", "LC201", str(config))
-    run = report["runs"][0]
-    assert code == 1 and run["status"] == "failed"
-    [diagnostic] = run["diagnostics"]
-    assert diagnostic["code"] == "LC501" and diagnostic["line"] == 4
-    assert (
-        "forward failed: RuntimeError: weight tensor should be defined either for all 5 classes"
-        in diagnostic["message"]
-    )
-
-
-def test_non_scalar_loss_is_lc501(cli, in_tmp: Path) -> None:  # type: ignore[no-untyped-def]
-    config = write(in_tmp, "c.yaml", "loss:\n  name: kl_div\n  reduction: none\n")
-    code, report = dry_run_json(cli, "--ignore", "LC402", str(config))
-    assert code == 1
-    assert "scalar" in report["runs"][0]["diagnostics"][0]["message"]
-
-
-def test_nan_loss_is_lc502(cli, in_tmp: Path) -> None:  # type: ignore[no-untyped-def]
-    text = "model:\n  num_classes: 2\nloss:\n  name: cross_entropy\n  weight: [0.0, 0.0]\n"
-    config = write(in_tmp, "c.yaml", text)
-    code, report = dry_run_json(cli, "--ignore", "LC206", str(config))
-    [diagnostic] = report["runs"][0]["diagnostics"]
-    assert code == 1 and diagnostic["code"] == "LC502"
-    assert diagnostic["message"] == "the loss at step 1 is NaN"
-
-
 def test_torch_warnings_are_reported(cli, in_tmp: Path) -> None:  # type: ignore[no-untyped-def]
     config = write(in_tmp, "c.yaml", "loss:\n  name: kl_div\n  reduction: mean\n")
     _, report = dry_run_json(cli, str(config))
@@ -106,7 +72,8 @@ def test_text_report_is_a_table(cli, in_tmp: Path) -> None:  # type: ignore[no-u
     assert lines[0].startswith("losscfg dry-run on cpu (torch ")
     assert lines[1] == "configs in configs/"
     header = lines[3].split()
-    assert header[:4] == ["config", "loss", "classes", "amp"] and header[-1] == "status"
+    assert header[:5] == ["config", "loss", "classes", "targets", "amp"]
+    assert header[-1] == "status"
     assert "peak mem" not in lines[3]  # measured on CUDA only
     assert lines[4].split()[:2] == ["a.yaml", "sqr_hinge"] and lines[4].endswith("passed")
     assert lines[5].endswith("not run")

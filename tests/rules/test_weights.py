@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import codes, only, position
+from helpers import only, position, silent
 
 
 def test_weight_length_names_the_source_of_the_class_count() -> None:
@@ -55,7 +55,7 @@ def test_empty_weight_is_a_length_problem() -> None:
     ],
 )
 def test_weight_near_misses(config: str) -> None:
-    assert not {"LC201", "LC206", "LC207"} & set(codes(config))
+    silent(config, "LC201", "LC206", "LC207")
 
 
 def test_pos_weight_length() -> None:
@@ -77,7 +77,7 @@ def test_pos_weight_length() -> None:
 @pytest.mark.parametrize("weights", ["[2.0]", "[1.0, 2.0, 3.0, 4.0, 5.0]", "[1, 2, 3, 4, 5]"])
 def test_pos_weight_of_one_or_all(weights: str) -> None:
     config = f"model:\n  num_classes: 5\nloss:\n  name: bce_with_logits\n  pos_weight: {weights}\n"
-    assert "LC202" not in codes(config)
+    silent(config, "LC202")
 
 
 def test_zero_weights() -> None:
@@ -87,7 +87,7 @@ def test_zero_weights() -> None:
 
 
 def test_some_zero_weights_are_fine() -> None:
-    assert "LC206" not in codes("loss:\n  name: cross_entropy\n  weight: [0.0, 1.0]\n")
+    silent("loss:\n  name: cross_entropy\n  weight: [0.0, 1.0]\n", "LC206")
 
 
 def test_integer_weights() -> None:
@@ -99,4 +99,4 @@ def test_integer_weights() -> None:
 
 @pytest.mark.parametrize("weights", ["[1, 2.0]", "[1.0, 2.0]", "[true, 1]"])
 def test_integer_weights_near_misses(weights: str) -> None:
-    assert "LC207" not in codes(f"loss:\n  name: nll\n  weight: {weights}\n")
+    silent(f"loss:\n  name: nll\n  weight: {weights}\n", "LC207")

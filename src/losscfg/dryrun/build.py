@@ -15,7 +15,18 @@ from typing import Any
 import torch
 from torch import nn
 
-from losscfg.schema import Catalogue, Loss, Parameter, default_schema
+from losscfg.schema import (
+    BOOL,
+    FLOAT,
+    INT,
+    TENSOR,
+    TRUTH,
+    Catalogue,
+    Loss,
+    Parameter,
+    conversion,
+    default_schema,
+)
 
 
 def build_loss(
@@ -58,19 +69,19 @@ def _class(spec: Loss) -> type[nn.Module]:
 
 
 def _convert(parameter: Parameter, value: Any, device: str | torch.device) -> Any:
-    kind = parameter.schema.get("type")
-    if value is None:
+    """The trainer's conversion of a parameter (`x-converts`): float(), int(), bool(), or
+    torch.tensor() (here float32 on the device, as the loss needs to run)."""
+    how = conversion(parameter.schema)
+    if value is None and how not in (BOOL, TRUTH):
         raise TypeError(f"{parameter.name} is None: omit it to get the default")
-    if kind == "array":
+    if how == TENSOR:
         return torch.tensor(value, dtype=torch.float32, device=device)
-    if kind == "number":
+    if how == FLOAT:
         return float(value)
-    if kind == "integer":
+    if how == INT:
         return int(value)
-    if kind == "boolean":
-        if not isinstance(value, bool):
-            raise TypeError(f"{parameter.name} must be true or false, not {value!r}")
-        return value
+    if how in (BOOL, TRUTH):
+        return bool(value)
     return value
 
 

@@ -14,12 +14,14 @@ from typing import Any
 import torch
 from torch import Tensor, nn
 
+from losscfg.conversions import convert
 from losscfg.diagnostics import DryRunFailure, DryRunResult
 from losscfg.dryrun.build import build_loss
 from losscfg.schema import (
     BINARY,
     CLASS_INDICES,
     DISTRIBUTION,
+    INT,
     LOG_PROBABILITIES,
     PROBABILITIES,
     Catalogue,
@@ -39,6 +41,11 @@ class RunSettings:
     seed: int = 0
 
 
+#: The targets a dry-run feeds: the trainer's (raw logits and int64 class labels, whatever the
+#: loss), or those natural to the loss (its `x-input` and `x-target`).
+LABELS, NATURAL = "labels", "natural"
+
+
 class _Failed(Exception):
     def __init__(self, message: str, *, non_finite: bool = False) -> None:
         super().__init__(message)
@@ -53,8 +60,9 @@ def dry_run(
     catalogue: Catalogue,
     num_classes: int | None,
     amp_enabled: bool,
+    targets: str = NATURAL,
 ) -> DryRunResult:
-    """Build the loss and run `settings.steps` forward and backward passes."""
+    """Build the loss and run `settings.steps` forward and backward passes, fed `targets`."""
     device = settings.device
     classes = num_classes or DEFAULT_CLASSES
     amp_dtype = _amp_dtype(device, settings.amp, amp_enabled)
@@ -63,6 +71,7 @@ def dry_run(
         str(device),
         classes,
         str(amp_dtype).removeprefix("torch.") if amp_dtype else None,
+        targets=targets,
     )
     torch.manual_seed(settings.seed)
     with warnings.catch_warnings(record=True) as caught:
@@ -91,35 +100,44 @@ def _measure(
     )
     model = nn.Linear(FEATURES, classes).to(device)
     features = torch.randn(settings.batch_size, FEATURES, device=device)
-    targets = _targets(spec, loss_section or {}, settings.batch_size, classes, device)
+    section = loss_section or {}
+    if result.targets == LABELS:
+        targets = _labels(section, settings.batch_size, classes, device)
+        make_input: Callable[[Tensor], Tensor] = _raw
+    else:
+        targets = _targets(spec, section, settings.batch_size, classes, device)
+        make_input = _input_of(spec)
     scaler = (
         torch.amp.GradScaler("cuda") if amp_dtype is not None and device.type == "cuda" else None
     )
-    optimizer = torch.optim.SGD(model.parameters(), lr=0.0)
     if device.type == "cuda":
         torch.cuda.reset_peak_memory_stats(device)
     forward_times: list[float] = []
     backward_times: list[float] = []
     overflowed = 0
     for step in range(1, settings.steps + 1):
-        optimizer.zero_grad(set_to_none=True)
+        model.zero_grad(set_to_none=True)
         with _timer(device, forward_times):
             loss = _stage(
                 "forward",
-                lambda: _forward(model, criterion, features, targets, spec, amp_dtype),
+                lambda: _forward(model, criterion, features, targets, make_input, amp_dtype),
             )
         _check_finite(loss.detach(), f"the loss at step {step}")
         scaled = scaler.scale(loss) if scaler else loss
         with _timer(device, backward_times):
             _stage("backward", scaled.backward)
         if scaler is not None:
-            scaler.unscale_(optimizer)
+            # As GradScaler.unscale_ and update do with an optimizer (which the loss step does
+            # not need: making one imports torch._dynamo, over a second)
+            scale = scaler.get_scale()
+            for parameter in model.parameters():
+                if parameter.grad is not None:
+                    parameter.grad.mul_(1.0 / scale)
             if not _grads_finite(model):
                 # GradScaler skips such a step and lowers its scale, as in training
                 overflowed += 1
-                scaler.update()
+                scaler.update(scale * scaler.get_backoff_factor())
                 continue
-            scaler.update()
         for name, parameter in model.named_parameters():
             assert parameter.grad is not None
             _check_finite(
@@ -158,7 +176,7 @@ def _forward(
     criterion: nn.Module,
     features: Tensor,
     targets: Tensor,
-    loss: Loss,
+    make_input: Callable[[Tensor], Tensor],
     amp_dtype: torch.dtype | None,
 ) -> Tensor:
     device = features.device
@@ -169,7 +187,7 @@ def _forward(
     )
     with autocast:
         logits = model(features)
-        value: Tensor = criterion(_loss_input(loss, logits), targets)
+        value: Tensor = criterion(make_input(logits), targets)
     if value.dim() != 0:
         raise RuntimeError(
             f"the loss has shape {tuple(value.shape)}, not a scalar: backward() needs a scalar "
@@ -178,13 +196,30 @@ def _forward(
     return value
 
 
-def _loss_input(loss: Loss, logits: Tensor) -> Tensor:
+def _raw(logits: Tensor) -> Tensor:
+    return logits
+
+
+def _log_softmax(logits: Tensor) -> Tensor:
+    return torch.log_softmax(logits, dim=1)
+
+
+def _input_of(loss: Loss) -> Callable[[Tensor], Tensor]:
     """What the loss takes (`x-input`), made from the logits as a model would end."""
     if loss.input == LOG_PROBABILITIES:
-        return torch.log_softmax(logits, dim=1)
+        return _log_softmax
     if loss.input == PROBABILITIES:
-        return torch.sigmoid(logits)
-    return logits
+        return torch.sigmoid
+    return _raw
+
+
+def _labels(section: Mapping[str, Any], batch: int, classes: int, device: torch.device) -> Tensor:
+    """int64 class labels (N,), as the trainer feeds every loss; some are `ignore_index`."""
+    labels = torch.randint(0, classes, (batch,), device=device)
+    ignore_index = convert(section.get("ignore_index"), INT)
+    if ignore_index is not None:
+        labels[::4] = ignore_index.value
+    return labels
 
 
 def _targets(
@@ -192,11 +227,7 @@ def _targets(
 ) -> Tensor:
     """Targets natural to the loss (`x-target`, SPEC §8)."""
     if loss.target == CLASS_INDICES:
-        labels = torch.randint(0, classes, (batch,), device=device)
-        ignore_index = section.get("ignore_index")
-        if isinstance(ignore_index, int) and not isinstance(ignore_index, bool):
-            labels[::4] = ignore_index
-        return labels
+        return _labels(section, batch, classes, device)
     if loss.target == PROBABILITIES:
         return torch.rand(batch, classes, device=device)
     if loss.target == BINARY:

@@ -1,4 +1,9 @@
-"""The dry-run as a stage of the pipeline: a function from a checked config to its run."""
+"""The dry-run as a stage of the pipeline: a function from a checked config to its run.
+
+Targets as the trainer feeds them (SPEC §8): on a built-in single-label dataset the trainer
+gives every loss raw logits and int64 class labels, and so does the dry-run; on any other
+dataset it feeds the targets natural to the loss. `DryRunOptions.targets` overrides.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +17,7 @@ def stage(options: DryRunOptions) -> DryRunStage:
     """The dry-run on `options.device`; raises DeviceError or TorchMissing (usage errors)."""
     device = resolve_device(options.device)
     torch = require_torch()
-    from losscfg.dryrun.run import RunSettings, dry_run
+    from losscfg.dryrun.run import LABELS, NATURAL, RunSettings, dry_run
 
     settings = RunSettings(
         device=device,
@@ -25,6 +30,10 @@ def stage(options: DryRunOptions) -> DryRunStage:
     def run(context: Context) -> DryRunResult:
         loss = context.loss_spec
         assert loss is not None, "a config with no error has a known loss"
+        targets = options.targets
+        if targets not in (LABELS, NATURAL):
+            builtin = context.dataset_name in context.catalogue.dataset_classes
+            targets = LABELS if builtin else NATURAL
         return dry_run(
             context.loss,
             settings,
@@ -32,6 +41,7 @@ def stage(options: DryRunOptions) -> DryRunStage:
             catalogue=context.catalogue,
             num_classes=context.class_count.value if context.class_count else None,
             amp_enabled=context.amp_enabled,
+            targets=targets,
         )
 
     return DryRunStage(options, run, torch.__version__)

@@ -22,6 +22,7 @@ _HEADER = (
     "config",
     "loss",
     "classes",
+    "targets",
     "amp",
     "loss value",
     "dtype",
@@ -55,6 +56,7 @@ def render_json(outcome: Outcome) -> str:
                 "loss": report.loss,
                 "num_classes": result.num_classes if result else report.num_classes,
                 "device": result.device if result else None,
+                "targets": result.targets if result else None,
                 "amp_dtype": result.amp_dtype if result else None,
                 "loss_value": _number(result.loss_value) if result else None,
                 "loss_dtype": result.loss_dtype if result else None,
@@ -74,6 +76,7 @@ def render_json(outcome: Outcome) -> str:
         "steps": options.steps,
         "amp": options.amp,
         "seed": options.seed,
+        "targets": options.targets,
         "runs": runs,
         "summary": counts(outcome.reports),
     }
@@ -90,7 +93,9 @@ def counts(reports: Sequence[FileReport]) -> dict[str, int]:
     }
 
 
-def render_table(outcome: Outcome, *, with_failures: bool = True) -> Iterator[list[Piece]]:
+def render_table(
+    outcome: Outcome, *, with_failures: bool = True, rerun: str = "losscfg check"
+) -> Iterator[list[Piece]]:
     """The table of runs, then why each config failed or did not run, the warnings torch gave,
     and a summary line. Without `with_failures` (the check's report says why), only the configs
     that ran, and no reasons."""
@@ -102,7 +107,7 @@ def render_table(outcome: Outcome, *, with_failures: bool = True) -> Iterator[li
         (f"losscfg dry-run on {options.device}", "bold"),
         (
             f" (torch {outcome.torch_version}): batch {options.batch_size}, {options.steps} "
-            f"steps, seed {options.seed}, amp {options.amp}",
+            f"steps, seed {options.seed}, amp {options.amp}, targets {options.targets}",
             "",
         ),
     ]
@@ -123,7 +128,7 @@ def render_table(outcome: Outcome, *, with_failures: bool = True) -> Iterator[li
         line = "  ".join(c.ljust(w) for c, w in zip(cells[:-1], widths, strict=False))
         yield [(line + "  ", ""), (cells[-1], style)]
     if with_failures:
-        yield from _failures(reports)
+        yield from _failures(reports, rerun)
     for report in reports:
         for warning in report.dry_run.torch_warnings if report.dry_run else []:
             yield [(f"{report.path}: ", "bold"), ("torch warned: ", "yellow"), (warning, "")]
@@ -135,7 +140,7 @@ def render_table(outcome: Outcome, *, with_failures: bool = True) -> Iterator[li
     yield [(f"{summary} ({configs} config{'s' if configs != 1 else ''})", style)]
 
 
-def _failures(reports: Sequence[FileReport]) -> Iterator[list[Piece]]:
+def _failures(reports: Sequence[FileReport], rerun: str) -> Iterator[list[Piece]]:
     problems = [r for r in reports if status(r) is not DryRunStatus.PASSED]
     if problems:
         yield []
@@ -148,7 +153,7 @@ def _failures(reports: Sequence[FileReport]) -> Iterator[list[Piece]]:
                 (f"{report.path}: ", "bold"),
                 (
                     f"not run: {errors} error{'s' if errors != 1 else ''} in the static check "
-                    f"(see losscfg check {report.path})",
+                    f"(see {rerun} {report.path})",
                     "yellow",
                 ),
             ]
@@ -178,11 +183,12 @@ def _cells(report: FileReport, folder: str) -> tuple[str, ...]:
     loss = report.loss or "-"
     path = os.path.relpath(report.path, folder) if folder else report.path
     if result is None:
-        return (path, loss, "-", "-", "-", "-", "-", "-", "-", "-", str(status(report)))
+        return (path, loss, "-", "-", "-", "-", "-", "-", "-", "-", "-", str(status(report)))
     return (
         path,
         loss,
         str(result.num_classes),
+        result.targets or "-",
         result.amp_dtype or "off",
         _format(result.loss_value, "{:.4g}"),
         result.loss_dtype or "-",

@@ -14,11 +14,14 @@ def amp_unsafe_loss(ctx: Context) -> Iterator[Finding]:
     """`bce` with AMP: torch refuses binary_cross_entropy under CUDA autocast.
 
     ## What it does
-    Reports `loss.name: bce` (a loss the schema marks `x-autocast-unsafe`) together with
-    `amp.enabled: true`.
+    Reports `loss.name: bce` (a loss the schema marks `x-autocast-unsafe`) while AMP is on:
+    `amp.enabled` is true, or any value that Python takes as true (the strings "false" and
+    "no" and the number 1 included).
 
     ## Why is this bad?
-    The trainer wraps model and loss in float16 autocast on CUDA, and torch bans
+    The trainer turns AMP on when `amp.enabled` is truthy and the device is CUDA
+    (`amp_config.get("enabled", False) and device.type == "cuda"`), and wraps model and loss
+    in float16 autocast; torch bans
     `binary_cross_entropy` there, because float16 probabilities near 0 and 1 lose the precision
     the loss needs. The first batch fails with `RuntimeError:
     torch.nn.functional.binary_cross_entropy and torch.nn.BCELoss are unsafe to autocast`.
@@ -60,8 +63,9 @@ def amp_quantized(ctx: Context) -> Iterator[Finding]:
     """AMP is on for quantised training (`sqr_hinge`, or a `quant_` model).
 
     ## What it does
-    Reports `amp.enabled: true` when the loss is one of quantised training (`sqr_hinge`,
-    marked `x-quantized` in the schema) or `model.name` starts with `quant_`.
+    Reports AMP on (`amp.enabled` truthy, as the trainer tests it) when the loss is one of
+    quantised training (`sqr_hinge`, marked `x-quantized` in the schema) or `model.name`,
+    lower-cased as the trainer does, starts with `quant_` (`QUANT_CNV` included).
 
     ## Why is this bad?
     The framework's recommended configuration disables AMP for quantised training: quantisers
@@ -90,7 +94,7 @@ def amp_quantized(ctx: Context) -> Iterator[Finding]:
         return
     model_name = (ctx.section("model") or {}).get("name")
     reasons = []
-    if isinstance(model_name, str) and model_name.startswith("quant_"):
+    if isinstance(model_name, str) and model_name.lower().startswith("quant_"):
         reasons.append(f"the model {model_name} is quantised")
     if ctx.loss_spec is not None and ctx.loss_spec.for_quantized_training:
         reasons.append(f"the loss is {ctx.loss_name}")

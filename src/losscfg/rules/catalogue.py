@@ -11,10 +11,30 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from losscfg.context import Context, Finding, SchemaError
+from losscfg.conversions import Converted, convert
 from losscfg.diagnostics import Severity
 from losscfg.registry import declare, explains, rule
-from losscfg.schema import Catalogue, describe
-from losscfg.values import closest, dotted, kind, number_like, show, yaml_exponent, yaml_float
+from losscfg.schema import (
+    BOOL,
+    FLOAT,
+    INT,
+    TENSOR,
+    TRUTH,
+    Catalogue,
+    conversion,
+    describe,
+    in_range,
+)
+from losscfg.values import (
+    closest,
+    dotted,
+    kind,
+    number_like,
+    quoted,
+    show,
+    yaml_exponent,
+    yaml_float,
+)
 
 UNKNOWN_LOSS = declare(
     "LC101",
@@ -81,52 +101,55 @@ WRONG_TYPE = declare(
     "LC103",
     "wrong-type",
     Severity.ERROR,
-    """A value of the wrong type.
+    """A value of the wrong type that the trainer cannot convert, or converts to another value.
 
     ## What it does
-    Reports a value whose type is not the one the schema gives for that key: a string where a
-    number belongs, a number where a list belongs, a float where an integer belongs. A value
-    such as `1e-3` is called out: PyYAML (YAML 1.1) reads exponent notation without a dot and a
-    signed exponent as a string. A class count written as a float (`num_classes: 10.0`) is
-    reported too, although JSON Schema counts 10.0 as an integer: the model is built with it
-    as it is. Quoted values and values tagged `!!str` are strings, whatever they look like.
+    Reports a value whose type is not the one the schema gives for that key, unless the
+    trainer's own conversion (`float()`, `int()`, `bool()`) turns it into exactly the value it
+    spells (that is LC108, a warning): a string that is no number where a number belongs
+    (`label_smoothing: "0,1"`), a list of strings for `weight`, a number where a list belongs,
+    a float where an integer belongs (`ignore_index: 1.5`), the string "false" where a boolean
+    belongs, and a class count written as a float or a string (`model.num_classes: "10"`).
 
     ## Why is this bad?
-    torch checks types only when the first batch runs (`argument 'label_smoothing' must be
-    float, not str`), and some conversions of the trainer hide the mistake: `bool("false")` is
-    True, `int(3.7)` is 3. A float layer size fails when the model is built:
-    `nn.Linear(512, 10.0)` raises `TypeError: empty(): argument 'size' ... must be tuple of ints`.
+    Some values crash the trainer: `int("1e3")` raises `ValueError`, `torch.tensor(["1.0"])`
+    raises `TypeError: new(): invalid data type 'str'`, `nn.Linear(512, "10")` fails when the
+    model is built. Others train something else than the file says, silently: `int(1.5)` is 1,
+    `bool("false")` is True (so `log_target: "false"` trains with log targets), and the
+    trainer tests `amp.enabled` for truthiness, so `amp.enabled: "false"` turns AMP on.
 
     ## Example
     ```yaml
     loss:
       name: cross_entropy
-      label_smoothing: 1e-1
+      ignore_index: 1.5
     ```
 
     ## Fix
-    Write the value in the expected type; for small numbers, use a dot and a signed exponent:
+    Write the value in the expected type, as the hint shows:
     ```yaml
     loss:
       name: cross_entropy
-      label_smoothing: 0.1    # or 1.0e-1
+      ignore_index: 1
     ```
     """,
 )
 
-OUT_OF_RANGE = declare(
-    "LC104",
-    "out-of-range",
-    Severity.ERROR,
+
+@rule("LC104", "out-of-range", Severity.ERROR)
+def out_of_range(ctx: Context) -> Iterator[Finding]:
     """A number outside its range, or not finite.
 
     ## What it does
     Reports `label_smoothing` outside [0, 1], a negative `beta`, a negative class `weight`, a
-    `pos_weight` that is not > 0, and any NaN (`.nan`) or infinite (`.inf`) value.
+    `pos_weight` that is not > 0, and any NaN (`.nan`) or infinite (`.inf`) value; also for a
+    number written as a string that the trainer converts (`label_smoothing: -.1` is the string
+    "-.1", which `float()` makes -0.1).
 
     ## Why is this bad?
-    torch checks few of these, and late: `label_smoothing: -0.1` silently means no smoothing,
-    a negative weight makes the loss meaningless, a NaN weight makes it NaN from the first step.
+    torch checks few of these, and late: `label_smoothing: -0.1` (and a NaN) silently means no
+    smoothing, `label_smoothing: 1.5` fails on the first batch, a negative weight makes the loss
+    meaningless, a NaN weight makes it NaN from the first step.
 
     ## Example
     ```yaml
@@ -137,6 +160,54 @@ OUT_OF_RANGE = declare(
 
     ## Fix
     Use a value inside the range that `losscfg losses` shows for the parameter.
+    """
+    for error in ctx.schema_errors:
+        converted = _coerced(error, ctx)
+        number = converted.value if converted is not None else None
+        if isinstance(number, (int, float)) and not in_range(number, error.subschema):
+            yield Finding(
+                error.path,
+                f"{dotted(error.path)} is {show(error.value)}, which the trainer's "
+                f"{conversion(error.subschema)}() makes {show(number)}; expected "
+                f"{_finite_words(number, error.subschema)}",
+                _range_hint(number, error.subschema),
+            )
+
+
+COERCED_STRING = declare(
+    "LC108",
+    "coerced-string",
+    Severity.WARNING,
+    """A value of the wrong type that the trainer converts to exactly what it spells.
+
+    ## What it does
+    Reports a string where a number or a boolean belongs that the trainer's `float()`,
+    `int()` or `bool()` (or its truthiness test of `amp.enabled`) turns into the value it
+    spells: `label_smoothing: 1e-1` (PyYAML, which reads YAML 1.1, reads exponent notation
+    without a dot and a signed exponent as a string), `label_smoothing: "0.1"`,
+    `ignore_index: "5"`, `log_target: "true"`, `amp.enabled: "true"`, and the numbers 0 and 1
+    for a boolean. If the converted number is out of range, LC104 fires too.
+
+    ## Why is this bad?
+    It trains as written: the framework's factory calls `float(loss_config["label_smoothing"])`.
+    But the JSON Schema, editors (yaml-language-server reads YAML 1.2, where `1e-1` is a
+    number), `yaml.safe_load` in any other script, and the next reader see a string, and the
+    same spelling breaks where no conversion is made (`"false"` is true).
+
+    ## Example
+    ```yaml
+    loss:
+      name: cross_entropy
+      label_smoothing: 1e-1
+    ```
+
+    ## Fix
+    Write the number (or true/false) itself, as the hint shows:
+    ```yaml
+    loss:
+      name: cross_entropy
+      label_smoothing: 0.1    # or 1.0e-1
+    ```
     """,
 )
 
@@ -174,12 +245,13 @@ NULL_PARAMETER = declare(
 
     ## What it does
     Reports a key of `loss`, `model`, `dataset` or `amp` whose value is null: `~`, `null`, or
-    nothing after the colon.
+    nothing after the colon. It is an error where the trainer fails on it, and a warning where
+    it reads null as false (`log_target`, `amp.enabled`) or never reads the key.
 
     ## Why is this bad?
     The trainer converts the value it is given: `ignore_index: null` becomes `int(None)`, which
     raises `TypeError` before training starts; `label_smoothing: null` fails the same way in
-    `float(None)`. A null is never "the default".
+    `float(None)`, and `reduction: null` on the first batch. A null is never "the default".
 
     ## Example
     ```yaml
@@ -233,6 +305,58 @@ def name_case(ctx: Context) -> Iterator[Finding]:
         )
 
 
+@rule("LC109", "misplaced-parameter", Severity.WARNING)
+def misplaced_parameter(ctx: Context) -> Iterator[Finding]:
+    """A loss parameter written at the top level of the config, not under `loss:`.
+
+    ## What it does
+    Reports a top-level key that is a parameter of some loss (`label_smoothing`, `weight`,
+    `ignore_index`, `beta`, `pos_weight`, `reduction`, `log_target`): usually a line indented
+    one level too little. The hint names the loss that takes it when the configured loss does
+    not.
+
+    ## Why is this bad?
+    The trainer reads loss parameters only from `config["loss"]`; a key beside the sections is
+    ignored, and the loss trains with its default instead, without a word.
+
+    ## Example
+    ```yaml
+    loss:
+      name: cross_entropy
+    label_smoothing: 0.1
+    ```
+
+    ## Fix
+    Indent it under `loss:`:
+    ```yaml
+    loss:
+      name: cross_entropy
+      label_smoothing: 0.1
+    ```
+    """
+    configured = ctx.loss_name
+    for key in ctx.data:
+        if not isinstance(key, str) or key == "name":
+            continue
+        takers = ctx.catalogue.losses_taking(key)
+        if not takers:
+            continue
+        if configured in takers:
+            hint = f"move it under loss: (indent it like name:), where {configured} takes it"
+        else:
+            hint = (
+                f"move it under loss:, where {_either(takers)} takes it (the configured loss, "
+                f"{configured or 'unknown'}, does not)"
+            )
+        yield Finding(
+            (key,),
+            f"{quoted(key)} is a loss parameter written at the top level: the trainer reads loss "
+            "parameters only under loss:, and ignores it",
+            hint,
+            at_key=True,
+        )
+
+
 @rule("LC901", "default-loss", Severity.INFO)
 def default_loss(ctx: Context) -> Iterator[Finding]:
     """The file has no `loss` section, or no `loss.name`: `cross_entropy` is used.
@@ -261,7 +385,7 @@ def default_loss(ctx: Context) -> Iterator[Finding]:
     data = ctx.data
     default = ctx.catalogue.default_loss
     if "loss" not in data:
-        if ctx.document.ok and isinstance(ctx.document.data, (dict, type(None))):
+        if ctx.document.ok and isinstance(ctx.document.data, dict):
             yield Finding(
                 (),
                 f"no loss section: the trainer uses {default}",
@@ -288,19 +412,130 @@ def _as_written(error: SchemaError, ctx: Context) -> Any:
 
 @explains(NULL_PARAMETER, "type")
 def _null(error: SchemaError, ctx: Context) -> Iterator[Finding]:
-    if error.value is None and len(error.path) > 1:
+    if error.value is not None or len(error.path) < 2:
+        return
+    message = f"{dotted(error.path)} is null; expected {describe(error.subschema)}"
+    if conversion(error.subschema) in (BOOL, TRUTH):
+        key = error.path[-1]
         yield Finding(
             error.path,
-            f"{dotted(error.path)} is null; expected {describe(error.subschema)}",
-            omit_hint(error.path, error.subschema, ctx.catalogue),
+            f"{message}: the trainer reads null as false, which is the default",
+            f"omit {key} (false is the default), or write {key}: false",
+            severity=Severity.WARNING,
             at_key=True,
         )
+        return
+    yield Finding(
+        error.path, message, omit_hint(error.path, error.subschema, ctx.catalogue), at_key=True
+    )
+
+
+@explains(COERCED_STRING, "type")
+def _coerced_string(error: SchemaError, ctx: Context) -> Iterator[Finding]:
+    converted = _coerced(error, ctx)
+    if converted is not None:
+        yield Finding(error.path, *_coerced_words(error, ctx, converted))
+
+
+def _coerced(error: SchemaError, ctx: Context) -> Converted | None:
+    """What the trainer makes of a value of the wrong type, when that is what it spells."""
+    if error.keyword != "type" or error.value is None or len(error.path) < 2:
+        return None
+    how = conversion(error.subschema)
+    if how is None or how == TENSOR:
+        return None
+    converted = convert(_as_written(error, ctx), how)
+    return converted if converted is not None and converted.as_spelled else None
+
+
+def _coerced_words(error: SchemaError, ctx: Context, converted: Converted) -> tuple[str, str]:
+    path, value, subschema = error.path, _as_written(error, ctx), error.subschema
+    where, key, how = dotted(path), path[-1], conversion(subschema)
+    node = ctx.document.node(path)
+    tag = node.tag if node is not None else None
+    if how in (BOOL, TRUTH):
+        spelled = "true" if converted.value else "false"
+        what = f"the string {value!r}" if isinstance(value, str) else f"the number {show(value)}"
+        test = "tests it for truthiness" if how == TRUTH else f"calls bool({show(value)})"
+        hint = f"write {key}: {spelled}"
+        if isinstance(value, str):
+            hint += f" without the tag {tag}" if tag else " without quotes"
+            if how == TRUTH:
+                hint += (
+                    " (the trainer tests truthiness: any non-empty string, even 'false', is true)"
+                )
+        return (
+            f"{where} is {what}: the trainer {test}, which gives {spelled}, as meant, but the "
+            "schema, editors and other readers see no boolean",
+            hint,
+        )
+    number = converted.value
+    made = f"the trainer's {how}() makes it {show(number)}"
+    if node is not None and node.plain and isinstance(value, str):
+        why = _why_a_string(value)
+        message = f"{where} is the string {value!r}, not a number: {why}; {made}"
+    else:
+        written = f"tagged {tag}" if tag else "quoted"
+        message = f"{where} is the string {value!r} ({written}); {made}, but the schema, editors "
+        message += "and other readers see a string"
+    if not in_range(number, subschema):
+        return message, f"write {describe(subschema)} (this value is out of range: LC104)"
+    spelling = str(int(number)) if how == INT else yaml_float(number)
+    if "e" in value.lower() and how == FLOAT:
+        exponent = yaml_exponent(value.strip())
+        if exponent != spelling:
+            spelling += f" or {exponent}"
+    if node is not None and not node.plain:
+        spelling += f" without the tag {tag}" if tag else " without quotes"
+    return message, f"write {spelling}"
+
+
+def _why_a_string(text: str) -> str:
+    """Why PyYAML (YAML 1.1) reads a number-like plain scalar as a string."""
+    body = text.strip().lstrip("+-")
+    if body.startswith(".") and text.strip()[:1] in "+-":
+        return "PyYAML (YAML 1.1) reads a number with a leading dot only without a sign"
+    if "e" in body.lower():
+        return (
+            "PyYAML (YAML 1.1) reads exponent notation as a number only with a dot and a "
+            "signed exponent"
+        )
+    return "PyYAML (YAML 1.1) does not read this spelling as a number"
 
 
 @explains(WRONG_TYPE, "type", fallback=True)
 def _wrong_type(error: SchemaError, ctx: Context) -> Iterator[Finding]:
+    if error.path and isinstance(error.path[-1], int):
+        yield _wrong_entries(error.path[:-1], ctx)
+        return
     message, hint = _wrong_type_words(error, ctx)
     yield Finding(error.path, message, hint)
+
+
+def _wrong_entries(path: tuple[Any, ...], ctx: Context) -> Finding:
+    """One finding for a list whose entries are not all numbers (not one per entry)."""
+    node: Any = ctx.data
+    for part in path:
+        node = node[part]
+    entries: list[Any] = list(node)
+    wrong = [v for v in entries if isinstance(v, bool) or not isinstance(v, (int, float))]
+    where = dotted(path)
+    one = len(wrong) == 1
+    message = (
+        f"{where} holds {len(wrong)} {'entry' if one else 'entries'} that "
+        f"{'is not a number' if one else 'are not numbers'} ({show(wrong)}): the trainer's "
+        "torch.tensor() cannot make a tensor of numbers of them"
+    )
+    numbers = [
+        number_like(v) if isinstance(v, str) else v
+        for v in entries
+        if not isinstance(v, bool) and isinstance(v, (int, float, str))
+    ]
+    if len(numbers) == len(entries) and all(n is not None for n in numbers):
+        written = ", ".join(yaml_float(float(n)) for n in numbers if n is not None)
+        if len(written) <= 80:
+            return Finding(path, message, f"write the numbers: [{written}]")
+    return Finding(path, message, "write every entry as a number, such as 1.0")
 
 
 @explains(WRONG_TYPE, "x-no-fraction")
@@ -346,9 +581,9 @@ def _unknown_loss(error: SchemaError, ctx: Context) -> Iterator[Finding]:
 @explains(INVALID_CHOICE, "enum", fallback=True)
 def _invalid_choice(error: SchemaError, ctx: Context) -> Iterator[Finding]:
     value, subschema = error.value, error.subschema
-    suggestion = (
-        closest(value, map(str, subschema.get("enum", []))) if isinstance(value, str) else None
-    )
+    fails = set(map(str, subschema.get("x-non-scalar", [])))
+    choices = [str(choice) for choice in subschema.get("enum", []) if str(choice) not in fails]
+    suggestion = closest(value, choices) if isinstance(value, str) else None
     yield Finding(
         error.path,
         f"{dotted(error.path)} is {show(value)}; expected {describe(subschema)}",
@@ -358,19 +593,32 @@ def _invalid_choice(error: SchemaError, ctx: Context) -> Iterator[Finding]:
     )
 
 
-@explains(OUT_OF_RANGE, *_RANGE_KEYWORDS)
+@explains(out_of_range, *_RANGE_KEYWORDS)
 def _out_of_range(error: SchemaError, ctx: Context) -> Iterator[Finding]:
     value = error.value
-    expected = describe(error.subschema)
+    yield Finding(
+        error.path,
+        f"{dotted(error.path)} is {show(value)}; expected {_finite_words(value, error.subschema)}",
+        _range_hint(value, error.subschema),
+    )
+
+
+def _finite_words(value: Any, subschema: Mapping[str, Any]) -> str:
+    expected = describe(subschema)
     if isinstance(value, float) and not math.isfinite(value):
-        expected = expected.replace("a number", "a finite number", 1)
-        hint = "write a finite number: .nan and .inf make the loss NaN or infinite"
-    else:
-        hint = f"use {expected}"
-    yield Finding(error.path, f"{dotted(error.path)} is {show(value)}; expected {expected}", hint)
+        return expected.replace("a number", "a finite number", 1)
+    return expected
 
 
-@explains(OUT_OF_RANGE, "minItems", fallback=True)
+def _range_hint(value: Any, subschema: Mapping[str, Any]) -> str:
+    if isinstance(value, float) and math.isnan(value) and "x-nan" in subschema:
+        return str(subschema["x-nan"])
+    if isinstance(value, float) and not math.isfinite(value):
+        return "write a finite number: .nan and .inf make the loss NaN or infinite"
+    return f"use {describe(subschema)}"
+
+
+@explains(out_of_range, "minItems", fallback=True)
 def _too_few_items(error: SchemaError, ctx: Context) -> Iterator[Finding]:
     yield empty_list(error)
 
@@ -397,14 +645,15 @@ def _unknown_parameters(error: SchemaError, ctx: Context) -> Iterator[Finding]:
             continue
         key_path = (*error.path, key)
         shown = key if isinstance(key, str) else ctx.document.pointer(key_path).rsplit("/", 1)[-1]
+        named_key = quoted(shown)
         loss_words = f"loss {loss_name!r}" + ("" if named else " (the default: loss has no name)")
-        message = f"unknown parameter {shown!r} for {loss_words}: the trainer silently drops it"
+        message = f"unknown parameter {named_key} for {loss_words}: the trainer silently drops it"
         takers = [name for name in known.losses_taking(str(key)) if name != loss_name]
         parameters = [p for p in allowed if p != "name"]
         suggestion = closest(str(key), allowed) if isinstance(key, str) else None
         if takers:
             message = (
-                f"{shown!r} is a parameter of {_either(takers)}, not of {loss_words}: "
+                f"{named_key} is a parameter of {_either(takers)}, not of {loss_words}: "
                 "the trainer silently drops it"
             )
             hint = f"remove {shown!r}, or switch to {_either(takers)} if that is the loss you want"
@@ -440,23 +689,35 @@ def _wrong_type_words(error: SchemaError, ctx: Context) -> tuple[str, str | None
     where = dotted(path)
     expected = describe(subschema)
     wanted = subschema.get("type")
+    how = conversion(subschema)
     node = ctx.document.node(path)
     tag = node.tag if node is not None else None
     number = number_like(value) if isinstance(value, str) else None
     if number is not None and wanted in ("number", "integer"):
         if node is not None and node.plain:
-            message = (
-                f"{where} is the string {value!r}, not a number: PyYAML (YAML 1.1) reads "
-                "exponent notation as a number only with a dot and a signed exponent"
-            )
-            if wanted == "integer" and number.is_integer():
-                return message, f"write {int(number)}"
-            exponent = f" or {yaml_exponent(value)}" if "e" in value.lower() else ""
-            return message, f"write {yaml_float(number)}{exponent}"
+            message = f"{where} is the string {value!r}, not a number: {_why_a_string(value)}"
+        else:
+            message = f"{where} is the string {value!r} ({f'tagged {tag}' if tag else 'quoted'})"
+        message += (
+            f", and the trainer's {how}() cannot read it"
+            if how in (FLOAT, INT)
+            else f"; expected {expected}: the trainer passes it on as it is"
+        )
+        if wanted == "integer" and number.is_integer():
+            return message, f"write {int(number)}"
+        if wanted == "integer":
+            return message, "write a whole number"
+        spelling = yaml_float(number)
+        if "e" in value.lower() and yaml_exponent(value.strip()) != spelling:
+            spelling += f" or {yaml_exponent(value.strip())}"
+        return message, f"write {spelling}"
+    if how == TRUTH and not isinstance(value, bool):
+        on = "on" if bool(value) else "off"
         return (
-            f"{where} is the string {value!r} ({f'tagged {tag}' if tag else 'quoted'}); "
-            f"expected {expected}",
-            f"remove the tag {tag}" if tag else "remove the quotes",
+            f"{where} is {_kind_and_value(value)}: the trainer tests it for truthiness, so AMP is "
+            f"{on}",
+            f"write {path[-1]}: true or {path[-1]}: false"
+            + (" without quotes" if isinstance(value, str) else ""),
         )
     if wanted == "boolean" and isinstance(value, str):
         return (
@@ -471,7 +732,15 @@ def _wrong_type_words(error: SchemaError, ctx: Context) -> tuple[str, str | None
             if math.isfinite(value)
             else "write a whole number",
         )
-    if wanted == "array" and isinstance(value, (int, float)) and not isinstance(value, bool):
+    if wanted in ("number", "integer") and isinstance(value, bool) and how in (FLOAT, INT):
+        made = show(float(value) if how == FLOAT else int(value))
+        hint = _type_hint(path, subschema)
+        return (
+            f"{where} is {show(value)} (a boolean); expected {expected}: the trainer's "
+            f"{how}({show(value)}) is {made}",
+            hint,
+        )
+    if _wants_list(wanted) and isinstance(value, (int, float)) and not isinstance(value, bool):
         return (
             f"{where} is {show(value)} ({kind(value)}); expected {expected}",
             f"write a list: [{show(value)}]",
@@ -485,6 +754,16 @@ def _wrong_type_words(error: SchemaError, ctx: Context) -> tuple[str, str | None
     return f"{where} is {show(value)} ({kind(value)}); expected {expected}", _type_hint(
         path, subschema
     )
+
+
+def _kind_and_value(value: Any) -> str:
+    if isinstance(value, str):
+        return f"the string {value!r}"
+    return f"{kind(value)} ({show(value)})"
+
+
+def _wants_list(wanted: Any) -> bool:
+    return wanted == "array" or (isinstance(wanted, list) and wanted == ["array"])
 
 
 def _type_hint(path: tuple[Any, ...], subschema: Mapping[str, Any]) -> str | None:

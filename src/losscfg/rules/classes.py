@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from losscfg.context import Context, Finding
 from losscfg.diagnostics import Severity
@@ -55,8 +55,9 @@ def class_count_conflict(ctx: Context) -> Iterator[Finding]:
     """`model.num_classes` disagrees with the dataset's class count.
 
     ## What it does
-    Compares `model.num_classes` with the dataset's class count (`dataset.num_classes`, or the
-    count of a known `dataset.name`). Fewer classes in the model than in the data is an error;
+    Compares `model.num_classes` with the dataset's class count: the count of a known
+    `dataset.name` (lower-cased, as the trainer looks it up), or `dataset.num_classes` for a
+    dataset the table does not know. Fewer classes in the model than in the data is an error;
     more is a warning. The model's count wins in training, and losscfg uses it for the other
     checks.
 
@@ -137,3 +138,116 @@ def ignore_index_is_class(ctx: Context) -> Iterator[Finding]:
             hint="omit ignore_index, or use a value that is no class (torch's default -100, "
             "or 255)",
         )
+
+
+@rule("LC212", "dataset-num-classes-ignored", Severity.WARNING)
+def dataset_num_classes_ignored(ctx: Context) -> Iterator[Finding]:
+    """`dataset.num_classes` disagrees with the class count of a known `dataset.name`.
+
+    ## What it does
+    Reports a `dataset.num_classes` that differs from the count of the dataset its name picks
+    (cifar10 10, cifar100 100, mnist 10, fashion_mnist 10, imagenet 1000, or the `datasets`
+    setting).
+
+    ## Why is this bad?
+    The trainer never reads `dataset.num_classes`: it takes the count from the dataset's class
+    (`config["model"]["num_classes"] = dataset.num_classes` in `train.py`). A config that says
+    100 classes for cifar10 trains with 10, and a `weight` list of 100 entries sized to it
+    fails on the first batch: `weight tensor should be defined either for all 10 classes or no
+    classes`.
+
+    ## Example
+    ```yaml
+    dataset:
+      name: cifar10
+      num_classes: 100
+    ```
+
+    ## Fix
+    Remove `dataset.num_classes`; to change the model's output size, set `model.num_classes`.
+    """
+    named = ctx.named_dataset_class_count()
+    declared = (ctx.section("dataset") or {}).get("num_classes")
+    if named is None or not isinstance(declared, int) or isinstance(declared, bool):
+        return
+    if declared != named.value:
+        yield Finding(
+            ("dataset", "num_classes"),
+            f"dataset.num_classes is {declared} but {named.origin} has {named.value} classes: "
+            f"the trainer never reads dataset.num_classes and trains with {named.value}",
+            hint=f"remove dataset.num_classes (the trainer takes {named.value} from the dataset); "
+            "set model.num_classes to change the model's output",
+        )
+
+
+@rule("LC213", "unknown-dataset", Severity.WARNING)
+def unknown_dataset(ctx: Context) -> Iterator[Finding]:
+    """`dataset.name` is no known dataset, but close to one: a typo?
+
+    ## What it does
+    Reports a `dataset.name` that is neither in the built-in table nor in the `datasets`
+    setting, yet close to a name that is (`cifar-10`, `CIFAR_100`, `fashion-mnist`), and
+    suggests it. A name close to none is taken for a custom dataset: the class count is then
+    unknown, and LC203 says how to give it.
+
+    ## Why is this bad?
+    The trainer looks the lower-cased name up among its registered datasets and raises
+    `ValueError: Unknown dataset: cifar-10` before training starts, unless the project's own
+    code registers a dataset of that name. losscfg also cannot check the class count of a
+    dataset it does not know.
+
+    ## Example
+    ```yaml
+    dataset:
+      name: cifar-10
+    ```
+
+    ## Fix
+    Use the dataset's registered name (`cifar10`), or, for a custom dataset, add it to the
+    `datasets` setting with its class count: `datasets = { cifar-10 = 10 }`.
+    """
+    name = ctx.dataset_name
+    if name is None or name in ctx.known_datasets:
+        return
+    suggestion = _typo_of(name, ctx.known_datasets)
+    if suggestion is not None:
+        written = (ctx.section("dataset") or {}).get("name")
+        yield Finding(
+            ("dataset", "name"),
+            f"dataset {written!r} is not a known dataset, but close to {suggestion!r}: the "
+            f"trainer fails with 'Unknown dataset: {name}' unless your code registers it",
+            hint=f"did you mean {suggestion!r}? (for a custom dataset, add it to the datasets "
+            "setting with its class count)",
+        )
+
+
+def _typo_of(name: str, known: Iterable[str]) -> str | None:
+    """The known name that `name` misspells: the same but for case, `-`, `_` and spaces, one
+    letter replaced, two swapped, or one left out. A longer name (`emnist`, `tiny_imagenet`)
+    is another dataset, not a typo."""
+    typed = _squash(name)
+    for candidate in sorted(known):
+        meant = _squash(candidate)
+        if typed == meant:
+            return candidate
+        if len(typed) < 4:
+            continue
+        if len(typed) == len(meant):
+            differ = [i for i, (a, b) in enumerate(zip(typed, meant, strict=True)) if a != b]
+            swapped = (
+                len(differ) == 2
+                and differ[1] == differ[0] + 1
+                and typed[differ[0]] == meant[differ[1]]
+                and typed[differ[1]] == meant[differ[0]]
+            )
+            if len(differ) == 1 or swapped:
+                return candidate
+        elif len(typed) == len(meant) - 1 and any(
+            meant[:i] + meant[i + 1 :] == typed for i in range(len(meant))
+        ):
+            return candidate
+    return None
+
+
+def _squash(name: str) -> str:
+    return "".join(c for c in name.lower() if c not in "-_ ")

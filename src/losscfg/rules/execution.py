@@ -8,6 +8,9 @@ from collections.abc import Iterator
 from losscfg.context import Context, Finding
 from losscfg.diagnostics import Severity
 from losscfg.registry import rule
+from losscfg.schema import CLASS_INDICES
+
+LABELS = "labels"  # the dry-run fed the trainer's class labels (losscfg.dryrun.run.LABELS)
 
 
 @rule("LC501", "dry-run-failed", Severity.ERROR, after_dry_run=True)
@@ -43,12 +46,17 @@ def dry_run_failed(ctx: Context) -> Iterator[Finding]:
     says what to change.
     """
     failure = ctx.dry_run.failure if ctx.dry_run else None
-    if failure is not None and not failure.non_finite:
-        yield Finding(
-            _where(ctx),
-            failure.message,
-            "the static rules say what to change for most of torch's errors",
+    if failure is None or failure.non_finite:
+        return
+    hint = "the static rules say what to change for most of torch's errors"
+    loss = ctx.loss_spec
+    if ctx.dry_run and ctx.dry_run.targets == LABELS and loss and loss.target != CLASS_INDICES:
+        hint = (
+            f"the trainer feeds class labels, which {loss.name} cannot take: use "
+            f"{ctx.catalogue.default_loss}, or dry-run with --targets natural if your own "
+            "trainer feeds the loss its natural targets"
         )
+    yield Finding(_where(ctx), failure.message, hint)
 
 
 @rule("LC502", "dry-run-non-finite", Severity.ERROR, after_dry_run=True)

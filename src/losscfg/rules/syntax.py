@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 from losscfg.context import Context, Finding, SchemaError
 from losscfg.diagnostics import Diagnostic, Severity
@@ -79,12 +80,15 @@ DUPLICATE_KEY = declare(
     """A key appears twice in one mapping.
 
     ## What it does
-    Reports the second occurrence of a key in the same mapping of the document, `loss`, `model`,
-    `dataset` or `amp`, and names the line of the first. Keys brought in by a merge (`<<: *base`)
-    are not duplicates: written keys override them, as YAML intends.
+    Reports the second occurrence of a key in the same mapping, at any depth of the document
+    (not only in `loss`, `model`, `dataset` and `amp`), and names the line of the first. Keys
+    brought in by a merge (`<<: *base`) are not duplicates: written keys override them, as YAML
+    intends.
 
     ## Why is this bad?
     PyYAML silently keeps the last value, so one of the two settings is ignored without a word.
+    Four of the framework's own configs repeat `probability:` under
+    `activation_fault_injection`: the first probability is never used.
 
     ## Example
     ```yaml
@@ -103,16 +107,19 @@ NOT_A_MAPPING = declare(
     "LC003",
     "not-a-mapping",
     Severity.ERROR,
-    """The document, or its `loss`, `model`, `dataset` or `amp` section, is not a mapping.
+    """The file is empty, or the document or a `loss`, `model`, `dataset` or `amp` section is
+    not a mapping.
 
     ## What it does
-    Reports a document that is a scalar or a list instead of a mapping of sections, and a
-    `loss`, `model`, `dataset` or `amp` key whose value is not a mapping, including `loss:` with
-    no value at all (YAML reads it as null).
+    Reports a document that is a scalar or a list instead of a mapping of sections, an empty
+    or comment-only file, and a `loss`, `model`, `dataset` or `amp` key whose value is not a
+    mapping, including `loss:` with no value at all (YAML reads it as null). For `amp: true`
+    or `loss: cross_entropy` the hint gives the exact rewrite.
 
     ## Why is this bad?
-    The trainer reads `config["loss"].get("name")`: a list, a string or null there crashes it
-    before training starts.
+    The trainer reads `config["loss"].get("name")` and `config.get("amp", {}).get("enabled")`:
+    a list, a string, a boolean or null there crashes it before training starts. An empty file
+    loads as None (`yaml.safe_load`), and the trainer's first lookup in it fails.
 
     ## Example
     ```yaml
@@ -165,24 +172,25 @@ _RULE_OF = {
 }
 
 
-def load_problem(problem: LoadProblem) -> Diagnostic | None:
-    """The diagnostic of a problem met while reading or loading a file (None: not reported)."""
-    if problem.kind is Problem.DUPLICATE_KEY and not _in_sections(problem.pointer):
-        return None  # the rest of a config is not losscfg's business (SPEC §1)
+def load_problem(problem: LoadProblem) -> Diagnostic:
+    """The diagnostic of a problem met while reading or loading a file."""
     return _RULE_OF[problem.kind].diagnostic(
         problem.message, span=problem.span, hint=problem.hint, pointer=problem.pointer
     )
 
 
-def _in_sections(pointer: str | None) -> bool:
-    """In the document's own mapping, or in one of the four sections."""
-    return pointer is None or pointer.split("/")[1] in SECTIONS
-
-
 @explains(NOT_A_MAPPING, "type")
 def _not_a_mapping(error: SchemaError, ctx: Context) -> Iterator[Finding]:
     path, value = error.path, error.value
-    if not path:
+    if not path and value is None and _nothing_written(ctx):
+        yield Finding(
+            (),
+            "the file is empty (or holds only comments): yaml.safe_load returns None, and the "
+            "trainer fails on its first lookup in it",
+            "write the config's sections (loss:, model:, dataset:, ...), or leave the file out "
+            "of the paths to check",
+        )
+    elif not path:
         yield Finding(
             (),
             f"the document is {kind(value)} ({show(value)}), not a mapping of sections",
@@ -195,9 +203,26 @@ def _not_a_mapping(error: SchemaError, ctx: Context) -> Iterator[Finding]:
         yield Finding(
             path,
             f"{section} {shown}; expected a mapping of keys",
-            "write loss as a mapping (loss:, then an indented name: cross_entropy), "
-            "or remove it for the defaults"
-            if section == "loss"
-            else f"write {section} as a mapping of indented keys, or remove it",
+            _as_mapping_hint(section, value, error.subschema),
             at_key=True,
         )
+
+
+def _as_mapping_hint(section: str, value: Any, subschema: Mapping[str, Any]) -> str:
+    """The exact rewrite of `amp: true` or `loss: cross_entropy` as a mapping."""
+    main = subschema.get("x-main-key")
+    if main is None:
+        return f"write {section} as a mapping of indented keys, or remove it"
+    if value is None or isinstance(value, (dict, list)):
+        value = subschema.get("properties", {}).get(main, {}).get("default", "...")
+    shown = value if isinstance(value, str) else show(value)
+    return (
+        f"write {section} as a mapping ({section}:, then an indented {main}: {shown[:40]}), "
+        "or remove it for the defaults"
+    )
+
+
+def _nothing_written(ctx: Context) -> bool:
+    """An empty or comment-only file, or a bare `---`: no value is written at all."""
+    root = ctx.document.root
+    return root is None or (root.plain and root.position[:2] == root.position[2:])
