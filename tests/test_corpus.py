@@ -116,3 +116,28 @@ def test_mutations_are_reported_at_the_mutated_line(
         assert [d.line for d in found] == [line], (config.name, report.diagnostics)
         text = f"{found[0].message} {found[0].hint}"
         assert words in text, (config.name, text)
+
+
+FAT_REPO = CORPUS.parent / "fat-repo"
+
+
+def test_the_framework_s_141_configs_have_exactly_its_four_duplicate_keys(cli) -> None:  # type: ignore[no-untyped-def]
+    configs = FAT_REPO / "configs"
+    if not configs.is_dir():
+        pytest.skip(f"the shared corpus is absent: no folder {configs}")
+    import json
+
+    result = cli.invoke(app, ["check", "--strict", "--format", "json", str(configs)])
+    report = json.loads(result.stdout)
+    assert report["summary"]["files"] == 141
+    failing = [
+        (Path(f["path"]).name, d["code"], d["line"], d["column"])
+        for f in report["files"]
+        for d in f["diagnostics"]
+        if d["severity"] != "info"
+    ]
+    stem = "quant_mobilenet_large_inw8_{}_cifar100_fat_activations_relu_{}_random.yaml"
+    assert sorted(failing) == sorted(
+        (stem.format(bits, relu), "LC002", 49, 3) for bits in ("w4_a4", "w8_a8") for relu in (3, 5)
+    )
+    assert result.exit_code == 1

@@ -229,3 +229,19 @@ def test_a_bug_exits_3_and_the_others_run(cli, in_tmp: Path, monkeypatch) -> Non
     assert "boom.yaml: internal error: ZeroDivisionError: division by zero" in result.stdout
     assert "1 passed, 0 failed, 1 not run (2 configs)" in result.stdout
     assert "internal error while checking" in result.stderr and "please report it" in result.stderr
+
+
+def test_the_dry_run_imports_no_torch_machinery_the_loss_step_does_not_need(tmp_path: Path) -> None:
+    # An optimizer's creation imports torch._dynamo (over a second): SPEC §8's overhead budget.
+    import subprocess
+    import sys
+
+    config = write(tmp_path, "c.yaml", "dataset:\n  name: cifar10\nloss:\n  name: cross_entropy\n")
+    probe = (
+        "import sys\nfrom losscfg.cli import main\n"
+        f"sys.argv = ['losscfg', 'dry-run', {str(config)!r}]\n"
+        "try:\n    main()\nexcept SystemExit as done:\n    assert done.code == 0, done.code\n"
+        "print(sorted(m for m in sys.modules if m.startswith('torch._dynamo')), file=sys.stderr)"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stderr.strip().splitlines()[-1] == "[]"
