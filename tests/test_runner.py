@@ -70,16 +70,26 @@ def test_a_bug_in_a_worker_spares_the_other_files(
     assert len(reports) == len(files)
 
 
-def test_a_dead_worker_leaves_a_report_for_every_file(
+def test_a_dead_worker_is_replaced_and_only_its_file_is_lost(
     files: list[str], small_pool: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def dies(path: str, options: Options, **kwargs: object) -> FileReport:
-        os._exit(1)
+    check_path = runner.check_path
 
-    monkeypatch.setattr(runner, "check_path", dies)
+    def dies_on_one(path: str, options: Options, **kwargs: object) -> FileReport:
+        if path.endswith("c07.yaml"):
+            os._exit(1)  # as a worker killed by the OOM killer or by hand
+        return check_path(path, options)
+
+    monkeypatch.setattr(runner, "check_path", dies_on_one)
     reports = list(runner.check_all(files, Options()))
     assert [r.path for r in reports] == files
-    assert all(r.internal_error == "a worker process died while checking it" for r in reports)
+    lost = [r.path for r in reports if r.internal_error]
+    assert lost == [files[7]]
+    assert reports[7].internal_error == "a worker process died while checking it"
+    checked = [r for r in reports if not r.internal_error]
+    assert _summary(checked) == _summary(
+        [runner.safe_check(p, Options()) for p in files if p != files[7]]
+    )
 
 
 def test_no_pool_falls_back_to_one_process(
@@ -97,3 +107,67 @@ def test_no_pool_falls_back_to_one_process(
 
 def test_few_files_use_one_process() -> None:
     assert runner._workers(runner.PARALLEL_FROM - 1) == 1
+
+
+@pytest.mark.parametrize("signal_name", ["SIGKILL", "SIGTERM"])
+def test_workers_die_with_the_main_process(tmp_path: Path, signal_name: str) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    for i in range(runner.PARALLEL_FROM + 56):
+        (tmp_path / f"c{i:03}.yaml").write_text(CONFIGS[i % len(CONFIGS)], encoding="utf-8")
+    slow = (  # the workers sleep, so that they are alive when the main process is killed
+        "import sys, time\nfrom losscfg import runner\n"
+        "original = runner.check_path\n"
+        "def slow(*args, **kwargs):\n    time.sleep(0.2)\n    return original(*args, **kwargs)\n"
+        "runner.check_path = slow\n"
+        "runner._workers = lambda n: 2\n"
+        "from losscfg.cli import main\n"
+        f"sys.argv = ['losscfg', 'check', {str(tmp_path)!r}]\nmain()\n"
+    )
+    main = subprocess.Popen(
+        [sys.executable, "-c", slow], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        workers: list[int] = []
+        for _ in range(200):
+            workers = _children(main.pid)
+            if len(workers) >= 2:
+                break
+            time.sleep(0.05)
+        assert len(workers) >= 2, "the pool did not start"
+        main.send_signal(getattr(signal, signal_name))
+        main.wait(timeout=10)
+        for _ in range(100):
+            if not any(_alive(pid) for pid in workers):
+                break
+            time.sleep(0.05)
+        assert not any(_alive(pid) for pid in workers), "a worker outlived the main process"
+    finally:
+        main.kill()
+        for pid in _children(main.pid):
+            os.kill(pid, signal.SIGKILL)
+
+
+def _children(parent: int) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", encoding="utf-8") as stat:
+                    fields = stat.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == parent:
+                found.append(int(entry))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="utf-8") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False

@@ -196,14 +196,48 @@ def _place(rule: Rule, finding: Finding, document: Document) -> Diagnostic:
     )
 
 
+#: More diagnostics of one code in one file are summed up in a last one of that code.
+MOST_PER_CODE = 100
+
+
 def _finish(report: FileReport, text: str) -> FileReport:
     report.diagnostics.sort(key=Diagnostic.sort_key)
+    report.diagnostics = _at_most_per_code(report.diagnostics)
     if report.diagnostics:
         wanted = {d.line for d in report.diagnostics if d.line is not None}
         for number, line in enumerate(split_lines(text), start=1):
             if number in wanted:
                 report.lines[number] = line
     return report
+
+
+def _at_most_per_code(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """The first MOST_PER_CODE diagnostics of each code, and for the rest one that counts them
+    ("... and 1,599,900 more LC005 in this file"): a hostile file gets a report of a readable
+    size."""
+    counts: dict[str, int] = {}
+    for diagnostic in diagnostics:
+        counts[diagnostic.code] = counts.get(diagnostic.code, 0) + 1
+    if all(count <= MOST_PER_CODE for count in counts.values()):
+        return diagnostics
+    kept: list[Diagnostic] = []
+    seen: dict[str, int] = {}
+    for diagnostic in diagnostics:
+        seen[diagnostic.code] = seen.get(diagnostic.code, 0) + 1
+        if seen[diagnostic.code] <= MOST_PER_CODE:
+            kept.append(diagnostic)
+        elif seen[diagnostic.code] == MOST_PER_CODE + 1:
+            more = counts[diagnostic.code] - MOST_PER_CODE
+            kept.append(
+                Diagnostic(
+                    diagnostic.code,
+                    diagnostic.rule,
+                    diagnostic.severity,
+                    f"... and {more:,} more {diagnostic.code} in this file, not shown",
+                    hint=f"correct the {MOST_PER_CODE} shown above and check again",
+                )
+            )
+    return kept
 
 
 def _loss_is_usable(data: Any) -> bool:

@@ -75,7 +75,9 @@ class Amp(StrEnum):
 
 def usage_error(message: str) -> NoReturn:
     """A mistake in how losscfg was called: one line on stderr, exit code 2."""
-    typer.echo(f"losscfg: error: {message}", err=True)
+    from losscfg.escaping import printable
+
+    typer.echo(f"losscfg: error: {printable(message)}", err=True)
     raise typer.Exit(2)
 
 

@@ -63,6 +63,8 @@ class Context:
     extra_datasets: Mapping[str, int] = field(default_factory=dict)
     schema_errors: list[SchemaError] = field(default_factory=list)
     dry_run: DryRunResult | None = None  # set once the dry-run ran
+    #: What a rule works out once per file and would otherwise redo for each schema error.
+    memo: dict[Any, Any] = field(default_factory=dict)
 
     @property
     def catalogue(self) -> Catalogue:

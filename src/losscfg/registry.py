@@ -52,14 +52,22 @@ class Rule(NamedTuple):
             code=self.code,
             rule=self.name,
             severity=severity or self.severity,
-            message=message,
-            hint=hint,
+            message=_capped(message),
+            hint=_capped(hint) if hint is not None else None,
             pointer=pointer,
             line=span.line if span else None,
             column=span.column if span else None,
             end_line=span.end_line if span else None,
             end_column=span.end_column if span else None,
         )
+
+
+#: Longer messages and hints are cut: a value quoted from a config never makes a report huge.
+LONGEST_MESSAGE = 1_000
+
+
+def _capped(text: str) -> str:
+    return text if len(text) <= LONGEST_MESSAGE else text[: LONGEST_MESSAGE - 3] + "..."
 
 
 class Explainer(NamedTuple):

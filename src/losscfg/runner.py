@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Sequence
+from typing import Any
 
 from losscfg.check import DryRun, Options, check_path
 from losscfg.diagnostics import FileReport
@@ -29,31 +30,67 @@ def check_all(
         for path in files:
             yield safe_check(path, options, stdin=stdin, dry_run=dry_run)
         return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    _warm_up(options)
+    yield from _in_pools(files, options, workers)
+
+
+_DIED = "a worker process died while checking it"
+
+
+def _in_pools(files: Sequence[str], options: Options, workers: int) -> Iterator[FileReport]:
+    """Check `files` in a pool of `workers`. When a worker dies (killed, out of memory), the
+    files that were in flight are checked again one by one, each in a fresh one-worker pool,
+    so that only a file that kills its worker is reported as such; then a new pool goes on."""
     from concurrent.futures.process import BrokenProcessPool
 
-    _warm_up(options)
+    done = 0
+    while done < len(files):
+        pool = _pool(workers, options)
+        if pool is None:  # no semaphores here (a sandbox without /dev/shm): one process
+            for path in files[done:]:
+                yield safe_check(path, options)
+            return
+        try:
+            with pool:
+                for report in pool.map(_check_in_worker, files[done:], chunksize=_CHUNK):
+                    done += 1
+                    yield report
+            return
+        except BrokenProcessPool:
+            suspects = files[done : done + _CHUNK * workers]
+            for path in suspects:
+                yield _alone(path, options)
+            done += len(suspects)
+
+
+def _alone(path: str, options: Options) -> FileReport:
+    """Check one file in a fresh one-worker pool; a worker that dies on it is reported."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    pool = _pool(1, options)
+    if pool is None:
+        return safe_check(path, options)
     try:
-        pool = ProcessPoolExecutor(
+        with pool:
+            report: FileReport = pool.submit(_check_in_worker, path).result()
+            return report
+    except BrokenProcessPool:
+        return FileReport(shown_path(path), internal_error=_DIED)
+
+
+def _pool(workers: int, options: Options) -> Any:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    try:
+        return ProcessPoolExecutor(
             workers,
             mp_context=multiprocessing.get_context("fork"),
             initializer=_start_worker,
-            initargs=(options,),
+            initargs=(options, os.getpid()),
         )
-    except (OSError, NotImplementedError):  # no semaphores here (a sandbox without /dev/shm)
-        for path in files:
-            yield safe_check(path, options)
-        return
-    done = 0
-    with pool:
-        try:
-            for report in pool.map(_check_in_worker, files, chunksize=_CHUNK):
-                done += 1
-                yield report
-        except BrokenProcessPool:
-            for path in files[done:]:
-                yield FileReport(path, internal_error="a worker process died while checking it")
+    except (OSError, NotImplementedError):
+        return None
 
 
 def safe_check(
@@ -79,8 +116,26 @@ class _Worker:
     options: Options | None = None
 
 
-def _start_worker(options: Options) -> None:
+def _start_worker(options: Options, parent: int) -> None:
     _Worker.options = options
+    _die_with_parent(parent)
+
+
+def _die_with_parent(parent: int) -> None:
+    """Ask Linux to kill this worker when the process that made it dies (kill -KILL included):
+    an orphan would hold stdout and the report open, and a CI step would wait for it forever."""
+    import signal
+
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: the pool's own shutdown has to do
+        return
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
 
 
 def _check_in_worker(path: str) -> FileReport:

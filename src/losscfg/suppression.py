@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import NamedTuple
 
 from losscfg.diagnostics import Diagnostic, Span
-from losscfg.document import Document, Node
+from losscfg.document import Document, Node, Position
 from losscfg.reading import split_lines
 from losscfg.registry import Registry, UnknownSelector
 from losscfg.selection import Selection
@@ -49,47 +50,54 @@ class SuppressionProblem(NamedTuple):
 
 
 class Suppressions:
-    """The suppression comments of one document; `silenced` marks the selectors it uses."""
+    """The suppression comments of one document; `kept` marks the selectors it uses.
+
+    Indexed by line and code, so that a file of many comments and many diagnostics costs time
+    linear in both: each selector is marked used once.
+    """
 
     def __init__(self, document: Document, registry: Registry, selection: Selection) -> None:
         self.selection = selection
         self.comments: list[_Comment] = []
         if document.ok and "losscfg:" in document.text:
             self.comments = list(_comments(document, registry))
-        self.file_wide = [c for c in self.comments if c.file_wide]
+        self._unmarked: dict[tuple[int | None, str], list[_Selector]] = {}
+        self._silencing: set[tuple[int | None, str]] = set()
+        for comment in self.comments:
+            line = None if comment.file_wide else comment.line
+            for selector in comment.selectors:
+                for code in selector.codes:
+                    self._unmarked.setdefault((line, code), []).append(selector)
+                    self._silencing.add((line, code))
 
     def kept(self, diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
         """The selected diagnostics that no comment silences."""
         selection = self.selection
-        return [
-            d
-            for d in diagnostics
-            if d.code in selection and not _silenced(d, self.comments, selection.always_on)
-        ]
+        return [d for d in diagnostics if d.code in selection and not self._silenced(d)]
+
+    def _silenced(self, diagnostic: Diagnostic, *, file_wide_only: bool = False) -> bool:
+        if diagnostic.code in self.selection.always_on or not self._silencing:
+            return False
+        keys: list[tuple[int | None, str]] = [(None, diagnostic.code)]
+        if not file_wide_only and diagnostic.line is not None:
+            keys.append((diagnostic.line, diagnostic.code))
+        silenced = False
+        for key in keys:
+            if key in self._silencing:
+                silenced = True
+                for selector in self._unmarked.pop(key, ()):
+                    selector.used = True
+        return silenced
 
     def problems(self, word: Callable[[SuppressionProblem], Diagnostic]) -> list[Diagnostic]:
         """`word(problem)` for each bad or unused selector, once every diagnostic went through
         `kept` (a file-wide comment can silence these too)."""
         found = [word(problem) for problem in _problems(self.comments, self.selection)]
-        always_on = self.selection.always_on
         return [
             d
             for d in found
-            if d.code in self.selection and not _silenced(d, self.file_wide, always_on)
+            if d.code in self.selection and not self._silenced(d, file_wide_only=True)
         ]
-
-
-def _silenced(diagnostic: Diagnostic, comments: list[_Comment], always_on: frozenset[str]) -> bool:
-    if diagnostic.code in always_on:
-        return False
-    silenced = False
-    for comment in comments:
-        if not comment.file_wide and comment.line != diagnostic.line:
-            continue
-        for selector in comment.selectors:
-            if diagnostic.code in selector.codes:
-                selector.used = silenced = True
-    return silenced
 
 
 def _problems(comments: list[_Comment], selection: Selection) -> Iterator[SuppressionProblem]:
@@ -108,21 +116,26 @@ def _problems(comments: list[_Comment], selection: Selection) -> Iterator[Suppre
 
 
 def _comments(document: Document, registry: Registry) -> Iterator[_Comment]:
-    inside = _scalar_positions(document)
+    inside = _ScalarIndex(document)
+    known: dict[str, frozenset[str]] = {}
     for number, line in enumerate(split_lines(document.text), start=1):
+        if "losscfg:" not in line:
+            continue
         for match in _COMMENT.finditer(line):
             column = match.start() + 1
             if match.start() > 0 and not line[match.start() - 1].isspace():
                 continue
-            if any(_covers(p, number, column) for p in inside.get(number, ())):
+            if inside.covers(number, column):
                 continue
             comment = _Comment(number, match.group(1) == "disable-file")
             offset = match.start(2)
             for token in _SELECTOR.finditer(match.group(2)):
                 start = offset + token.start() + 1
                 span = Span(number, start, number, start + len(token.group()))
-                codes = _codes(token.group(), registry)
-                comment.selectors.append(_Selector(token.group(), span, codes))
+                text = token.group()
+                if text not in known:
+                    known[text] = _codes(text, registry)
+                comment.selectors.append(_Selector(text, span, known[text]))
             yield comment
 
 
@@ -133,35 +146,51 @@ def _codes(selector: str, registry: Registry) -> frozenset[str]:
         return frozenset()
 
 
-def _scalar_positions(document: Document) -> dict[int, list[tuple[int, int, int, int]]]:
-    """Positions of scalars by the lines they touch: a `#` inside a string is no comment."""
-    by_line: dict[int, list[tuple[int, int, int, int]]] = {}
-    stack: list[Node] = [document.root] if document.root else []
-    seen: set[int] = set()
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        if node.entries is not None:
-            for entry in node.entries.values():
-                stack.append(entry.node)
-                _add(by_line, entry.key_position)
-        elif node.items is not None:
-            stack.extend(node.items)
-        else:
-            _add(by_line, node.position)
-    return by_line
+class _ScalarIndex:
+    """Where the document's scalars stand, by line: a `#` inside a string is no comment."""
 
+    def __init__(self, document: Document) -> None:
+        on_line: dict[int, list[tuple[int, int]]] = {}  # 1-based line -> [(start, end) columns]
+        self.spanning: dict[int, list[tuple[int, int, int, int]]] = {}  # multi-line scalars
+        stack: list[Node] = [document.root] if document.root else []
+        seen: set[int] = set()
+        while stack:
+            node = stack.pop()
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
+            if node.entries is not None:
+                for entry in node.entries.values():
+                    stack.append(entry.node)
+                    self._add(on_line, entry.key_position)
+            elif node.items is not None:
+                stack.extend(node.items)
+            else:
+                self._add(on_line, node.position)
+        self.starts: dict[int, list[int]] = {}
+        self.ends: dict[int, list[int]] = {}
+        for line, spans in on_line.items():
+            spans.sort()
+            self.starts[line] = [start for start, _ in spans]
+            self.ends[line] = [end for _, end in spans]
 
-def _add(
-    by_line: dict[int, list[tuple[int, int, int, int]]], position: tuple[int, int, int, int]
-) -> None:
-    for line in range(position[0] + 1, position[2] + 2):
-        by_line.setdefault(line, []).append(position)
+    def _add(self, on_line: dict[int, list[tuple[int, int]]], position: Position) -> None:
+        first, last = position[0] + 1, position[2] + 1
+        if first == last:
+            on_line.setdefault(first, []).append((position[1] + 1, position[3] + 1))
+            return
+        for line in range(first, last + 1):
+            self.spanning.setdefault(line, []).append(position)
 
-
-def _covers(position: tuple[int, int, int, int], line: int, column: int) -> bool:
-    start = (position[0] + 1, position[1] + 1)
-    end = (position[2] + 1, position[3] + 1)
-    return start <= (line, column) < end
+    def covers(self, line: int, column: int) -> bool:
+        starts = self.starts.get(line)
+        if starts:
+            at = bisect_right(starts, column) - 1
+            if at >= 0 and column < self.ends[line][at]:
+                return True
+        for position in self.spanning.get(line, ()):
+            start = (position[0] + 1, position[1] + 1)
+            end = (position[2] + 1, position[3] + 1)
+            if start <= (line, column) < end:
+                return True
+        return False

@@ -66,6 +66,8 @@ def _first(items: Iterable[Any], n: int = 6) -> list[Any]:
 def quoted(text: str) -> str:
     """`text` in quotes; a key with characters beyond ASCII is escaped and the look-alikes are
     named (`'n\\u0430me' (U+0430 CYRILLIC SMALL LETTER A)`), since it reads as another key."""
+    if len(text) > _LONGEST:
+        return quoted(text[: _LONGEST - 3]).rstrip("'") + "...'"
     if text.isascii():
         return repr(text)
     import unicodedata

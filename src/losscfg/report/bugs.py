@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from losscfg.diagnostics import FileReport
+from losscfg.escaping import printable
 
 BUG_REPORTS = "https://github.com/losscfg/losscfg/issues"
 
@@ -14,7 +15,8 @@ def per_file(reports: Sequence[FileReport], *, version: str) -> Iterator[str]:
     for report in reports:
         if report.internal_error is not None:
             yield (
-                f"losscfg: internal error while checking {report.path}: {report.internal_error}. "
+                f"losscfg: internal error while checking {printable(report.path)}: "
+                f"{printable(report.internal_error)}. "
                 f"This is a bug in losscfg {version}: please report it at {BUG_REPORTS} "
                 "with this line and the file."
             )
@@ -23,7 +25,7 @@ def per_file(reports: Sequence[FileReport], *, version: str) -> Iterator[str]:
 def whole_run(bug: BaseException, *, version: str) -> str:
     """The line for a bug outside any one file's check."""
     return (
-        f"losscfg: internal error: {type(bug).__name__}: {bug}. This is a bug in losscfg "
-        f"{version}: please report it at {BUG_REPORTS} with the command you ran "
+        f"losscfg: internal error: {type(bug).__name__}: {printable(str(bug))}. This is a bug "
+        f"in losscfg {version}: please report it at {BUG_REPORTS} with the command you ran "
         "(set LOSSCFG_TRACEBACK=1 to see the traceback)."
     )

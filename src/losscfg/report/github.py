@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from losscfg.diagnostics import Diagnostic, FileReport, Severity
+from losscfg.escaping import printable
 
 _COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
@@ -28,12 +29,14 @@ def render(reports: Iterable[FileReport], *, verbose: bool = False) -> Iterator[
 
 
 def command(path: str, d: Diagnostic) -> str:
-    properties = {"file": path}
+    properties = {"file": printable(path)}
     if d.line is not None:
         properties |= {"line": str(d.line), "col": str(d.column)}
         if d.end_line is not None:
             properties |= {"endLine": str(d.end_line), "endColumn": str(d.end_column)}
     properties["title"] = f"losscfg {d.code}"
     joined = ",".join(f"{key}={escape_property(value)}" for key, value in properties.items())
-    message = f"{d.message} [{d.rule}]" + (f"\nhint: {d.hint}" if d.hint else "")
+    message = f"{printable(d.message)} [{d.rule}]" + (
+        f"\nhint: {printable(d.hint)}" if d.hint else ""
+    )
     return f"::{_COMMAND[d.severity]} {joined}::{escape_data(message)}"

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from losscfg.diagnostics import FileReport, Summary
+from losscfg.escaping import utf8_safe
 
 VERSION = 1
 
@@ -32,4 +33,16 @@ def render(reports: Sequence[FileReport]) -> str:
             "infos": summary.infos,
         },
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(encodable(document), indent=2, ensure_ascii=False) + "\n"
+
+
+def encodable(value: Any) -> Any:
+    """The document with every string encodable as UTF-8 (a file name with undecodable bytes,
+    a config value with a lone surrogate): such characters are written as escapes."""
+    if isinstance(value, str):
+        return utf8_safe(value)
+    if isinstance(value, dict):
+        return {key: encodable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [encodable(item) for item in value]
+    return value

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 from collections.abc import Iterator, Sequence
 
 from losscfg.diagnostics import (
@@ -13,7 +14,9 @@ from losscfg.diagnostics import (
     Outcome,
     Severity,
 )
+from losscfg.escaping import printable
 from losscfg.report import text
+from losscfg.report.json import encodable
 from losscfg.terminal import Piece
 
 VERSION = 1
@@ -80,7 +83,7 @@ def render_json(outcome: Outcome) -> str:
         "runs": runs,
         "summary": counts(outcome.reports),
     }
-    return json.dumps(document, indent=2) + "\n"
+    return json.dumps(encodable(document), indent=2) + "\n"
 
 
 def counts(reports: Sequence[FileReport]) -> dict[str, int]:
@@ -113,7 +116,7 @@ def render_table(
     ]
     folder = _common_folder([report.path for report in reports])
     if folder:
-        yield [(f"configs in {folder}{os.sep}", "")]
+        yield [(f"configs in {printable(folder)}{os.sep}", "")]
     yield []
     header: tuple[str, ...] = _HEADER
     table = [header] + [_cells(report, folder) for report in reports]
@@ -131,7 +134,11 @@ def render_table(
         yield from _failures(reports, rerun)
     for report in reports:
         for warning in report.dry_run.torch_warnings if report.dry_run else []:
-            yield [(f"{report.path}: ", "bold"), ("torch warned: ", "yellow"), (warning, "")]
+            yield [
+                (f"{printable(report.path)}: ", "bold"),
+                ("torch warned: ", "yellow"),
+                (printable(warning), ""),
+            ]
     total = counts(reports)
     summary = f"{total['passed']} passed, {total['failed']} failed, {total['not_run']} not run"
     configs = total["configs"]
@@ -146,14 +153,20 @@ def _failures(reports: Sequence[FileReport], rerun: str) -> Iterator[list[Piece]
         yield []
     for report in problems:
         if report.internal_error:
-            yield [(f"{report.path}: internal error: {report.internal_error}", "bold red")]
+            yield [
+                (
+                    f"{printable(report.path)}: internal error: {printable(report.internal_error)}",
+                    "bold red",
+                )
+            ]
         elif status(report) is DryRunStatus.NOT_RUN and not report.unreadable:
             errors = report.count(Severity.ERROR)
+            path = printable(report.path)
             yield [
-                (f"{report.path}: ", "bold"),
+                (f"{path}: ", "bold"),
                 (
                     f"not run: {errors} error{'s' if errors != 1 else ''} in the static check "
-                    f"(see {rerun} {report.path})",
+                    f"(see {rerun} {shlex.quote(path)})",
                     "yellow",
                 ),
             ]
@@ -181,7 +194,7 @@ def _common_folder(paths: list[str]) -> str:
 def _cells(report: FileReport, folder: str) -> tuple[str, ...]:
     result = report.dry_run
     loss = report.loss or "-"
-    path = os.path.relpath(report.path, folder) if folder else report.path
+    path = printable(os.path.relpath(report.path, folder) if folder else report.path)
     if result is None:
         return (path, loss, "-", "-", "-", "-", "-", "-", "-", "-", "-", str(status(report)))
     return (

@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import quote
 
 from losscfg.diagnostics import STDIN_NAME, Diagnostic, FileReport, RuleDoc, Severity
+from losscfg.report.json import encodable
 
 SCHEMA_URI = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -49,7 +50,7 @@ def render(
             }
         ],
     }
-    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(encodable(log), indent=2, ensure_ascii=False) + "\n"
 
 
 def _rule(rule: RuleDoc) -> dict[str, Any]:

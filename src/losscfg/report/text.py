@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
 from losscfg.diagnostics import Diagnostic, FileReport, Severity, Summary
+from losscfg.escaping import printable, same_width
 from losscfg.terminal import Piece
 
 _WIDEST_SOURCE = 120  # longer source lines are cut around the span
@@ -46,7 +47,8 @@ def diagnostics(
 
 
 def _diagnostic(report: FileReport, d: Diagnostic) -> Iterator[list[Piece]]:
-    where = report.path if d.line is None else f"{report.path}:{d.line}:{d.column}"
+    path = printable(report.path)
+    where = path if d.line is None else f"{path}:{d.line}:{d.column}"
     yield [
         (where, "bold"),
         (": ", ""),
@@ -54,18 +56,18 @@ def _diagnostic(report: FileReport, d: Diagnostic) -> Iterator[list[Piece]]:
         (" ", ""),
         (d.code, "bold"),
         (" ", ""),
-        (d.message, ""),
+        (printable(d.message), ""),
     ]
     source = report.lines.get(d.line) if d.line is not None else None
     if source is not None and d.column is not None:
         yield from _source(d, source)
     if d.hint:
-        yield [("  hint: ", "bold green"), (d.hint, "")]
+        yield [("  hint: ", "bold green"), (printable(d.hint), "")]
 
 
 def _source(d: Diagnostic, source: str) -> Iterator[list[Piece]]:
     assert d.line is not None and d.column is not None
-    text = source.replace("\t", " ")
+    text = same_width(source.replace("\t", " "))
     start = d.column - 1
     end = d.end_column - 1 if d.end_line == d.line and d.end_column is not None else len(text)
     end = max(min(end, len(text)), start + 1)
@@ -98,7 +100,7 @@ def summary_line(summary: Summary, *, verbose: bool) -> list[Piece]:
         counts.append(_plural(summary.infos, "info"))
     where = _plural(summary.files_with_problems, "file")
     style = "bold red" if summary.errors else "bold yellow" if summary.warnings else "bold"
-    return [(f"{', '.join(counts)} in {where} ({summary.files} checked)", style)]
+    return [(f"{', '.join(counts)} in {where} ({summary.files:,} checked)", style)]
 
 
 def _plural(n: int, word: str) -> str:

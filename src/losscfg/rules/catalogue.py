@@ -506,7 +506,10 @@ def _why_a_string(text: str) -> str:
 @explains(WRONG_TYPE, "type", fallback=True)
 def _wrong_type(error: SchemaError, ctx: Context) -> Iterator[Finding]:
     if error.path and isinstance(error.path[-1], int):
-        yield _wrong_entries(error.path[:-1], ctx)
+        key = ("wrong entries", error.path[:-1])
+        if key not in ctx.memo:  # one finding for the list, made once, not one per entry
+            ctx.memo[key] = _wrong_entries(error.path[:-1], ctx)
+        yield ctx.memo[key]
         return
     message, hint = _wrong_type_words(error, ctx)
     yield Finding(error.path, message, hint)
