@@ -198,3 +198,60 @@ def test_values_and_refusals_are_those_of_safe_load(text: str) -> None:
         assert any("values" in p.message for p in document.problems), document.problems
         return
     assert _same(document.data, expected), (document.data, expected)
+
+
+@st.composite
+def loader_corners(draw: st.DrawFn) -> str:
+    """The shapes where libyaml and yaml.safe_load were seen to disagree: `?` in flow context
+    (URLs), deep flow nesting, directives, escapes, byte-order marks after the start."""
+    flow_value = draw(
+        st.sampled_from(
+            [
+                "https://h/x.tgz?raw=1",
+                "d? e",
+                "a?b",
+                "?x",
+                '"\\ud800"',
+                '"\\x41\\u00e9"',
+                "'q?'",
+                "plain",
+            ]
+        )
+    )
+    depth = draw(st.sampled_from([1, 2, 50, 120, 495, 600]))
+    shape = draw(st.sampled_from(["map", "seq", "deep", "directive", "bom", "block"]))
+    if shape == "map":
+        return f"dataset: {{source: {{url: {flow_value}}}}}\n"
+    if shape == "seq":
+        return f"a: [{flow_value}, 1]\n"
+    if shape == "deep":
+        return "a: " + "[" * depth + flow_value.strip('"') + "]" * depth + "\n"
+    if shape == "directive":
+        version = draw(st.sampled_from(["1.1", "1.2", "1.3", "2.0"]))
+        return f"%YAML {version}\n---\nloss: {{name: nll}}\n"
+    if shape == "bom":
+        return "loss: {name: nll}\n\ufeffseed: 1\n"
+    return f"a: {flow_value}\n"
+
+
+@FAST
+@given(loader_corners())
+def test_loader_corners_are_read_as_safe_load_reads_them(text: str) -> None:
+    import threading
+
+    document = load(text)
+    outcome: list[object] = []
+
+    def trainer() -> None:  # from a fresh stack, as the trainer's own call
+        try:
+            outcome.append(("ok", pyyaml.safe_load(text)))
+        except (Exception, RecursionError) as problem:
+            outcome.append(("refused", problem))
+
+    thread = threading.Thread(target=trainer)
+    thread.start()
+    thread.join()
+    verdict, value = outcome[0]  # type: ignore[misc]
+    assert document.ok == (verdict == "ok"), (text[:80], value, document.problems)
+    if document.ok:
+        assert _same(document.data, value)

@@ -133,6 +133,8 @@ def _dry_run(
     found = suppressions.kept(_run(_after_dry_run(registry), context, suppressions.selection))
     report.diagnostics += found
     report.dry_run_status = DryRunStatus.FAILED if found else DryRunStatus.IGNORED
+    if report.dry_run.failure.refused:
+        report.dry_run_status = DryRunStatus.NOT_RUN
 
 
 def _static(registry: Registry, dry_run: bool) -> Iterable[Rule]:

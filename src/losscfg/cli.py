@@ -120,7 +120,10 @@ ConfigOption = Annotated[
 NumClassesOption = Annotated[
     Optional[int],  # noqa: UP045
     typer.Option(
-        "--num-classes", min=1, help="Class count of every config (wins over model and dataset)."
+        "--num-classes",
+        min=1,
+        max=10_000_000,
+        help="Class count of every config (wins over model and dataset).",
     ),
 ]
 
@@ -156,8 +159,10 @@ def check(
         bool, typer.Option("--quiet", "-q", help="Print only the summary line.")
     ] = False,
     output: Annotated[
-        Optional[Path],  # noqa: UP045
-        typer.Option("--output", "-o", help="Write the report to this file instead of stdout."),
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--output", "-o", help="Write the report to this file instead of stdout (- is stdout)."
+        ),
     ] = None,
     no_color: NoColorOption = False,
     config: ConfigOption = None,
@@ -177,10 +182,7 @@ def check(
         Format.github if os.environ.get("GITHUB_ACTIONS") == "true" else Format.text
     )
     _libyaml_notice()
-    if output is not None and _checks(paths, output):
-        usage_error(
-            f"--output {output} is one of the files to check; losscfg never overwrites them"
-        )
+    _refuse_unsafe_output(output, paths)
     stage = (
         _dry_run_stage(_dry_run_options(device=device, targets=targets.value)) if dry_run else None
     )
@@ -253,33 +255,27 @@ def _write_report(
 
 
 @contextmanager
-def _open_output(path: Path | None) -> Iterator[IO[str]]:
-    """stdout, or the --output file (opened only once the checks are done)."""
-    if path is None:
-        yield sys.stdout
-        sys.stdout.flush()
-        return
+def _open_output(path: str | None) -> Iterator[IO[str]]:
+    """stdout, or the --output file, written whole at the end (never half a report)."""
+    from losscfg.output import OutputError, report_stream
+
     try:
-        stream = path.open("w", encoding="utf-8")
-    except OSError as problem:
-        usage_error(f"cannot write --output {path}: {problem.strerror}")
-    with stream:
-        yield stream
+        with report_stream(path) as stream:
+            yield stream
+    except OutputError as problem:
+        usage_error(str(problem))
 
 
-def _checks(paths: list[str], output: Path) -> bool:
-    """Whether `output` is one of the files that `paths` stand for."""
+def _refuse_unsafe_output(output: str | None, paths: list[str]) -> None:
+    if output is None:
+        return
+    from losscfg.output import OutputError, refuse_unsafe
     from losscfg.paths import collect
 
-    files, _ = collect(paths)
-    return any(_same_file(output, f) for f in files)
-
-
-def _same_file(output: Path, checked: str) -> bool:
     try:
-        return checked != "-" and output.exists() and output.samefile(checked)
-    except OSError:
-        return False
+        refuse_unsafe(output, paths, collect(paths)[0])
+    except OutputError as problem:
+        usage_error(str(problem))
 
 
 def _settings(config: Path | None) -> Settings:
@@ -301,6 +297,11 @@ def _selection(settings: Settings, select: list[str] | None, ignore: list[str] |
             return None
         return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
+    if select is not None and not split(select):
+        usage_error(
+            "--select is empty, which would turn every rule off: name at least one rule "
+            "(a code, a prefix such as LC2, a name, or ALL)"
+        )
     try:
         return Selection.from_layers(
             [(settings.select, settings.ignore), (split(select), split(ignore) or [])],
@@ -338,13 +339,17 @@ def _dry_run_stage(options: DryRunOptions) -> DryRunStage:
 def dry_run_command(
     paths: PathsArgument = None,
     device: Annotated[str, typer.Option("--device", help="cpu, cuda, cuda:N or mps.")] = "cpu",
-    batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Batch size N.")] = 8,
-    steps: Annotated[int, typer.Option("--steps", min=1, help="Forward and backward passes.")] = 3,
+    batch_size: Annotated[
+        int, typer.Option("--batch-size", min=1, max=65_536, help="Batch size N.")
+    ] = 8,
+    steps: Annotated[
+        int, typer.Option("--steps", min=1, max=1_000, help="Forward and backward passes.")
+    ] = 3,
     num_classes: NumClassesOption = None,
     amp: Annotated[
         Amp, typer.Option("--amp", case_sensitive=False, help="auto: as the config says.")
     ] = Amp.auto,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
+    seed: Annotated[int, typer.Option("--seed", min=0, max=2**63 - 1, help="Random seed.")] = 0,
     targets: TargetsOption = Targets.auto,
     output_format: Annotated[
         DryRunFormat, typer.Option("--format", case_sensitive=False, help="Report format.")
@@ -392,7 +397,7 @@ def dry_run_command(
 @app.command()
 def schema(
     output: Annotated[
-        Optional[Path],  # noqa: UP045
+        Optional[str],  # noqa: UP045
         typer.Option("--output", "-o", help="Write the schema to this file instead of stdout."),
     ] = None,
 ) -> None:
@@ -437,8 +442,16 @@ def rule(
     typer.echo(found.doc)
 
 
+def _terminated(number: int, frame: object) -> None:
+    raise SystemExit(128 + number)
+
+
 def main() -> None:
     """The console script: exit codes of SPEC §5, and no traceback for anything but a bug."""
+    import signal
+
+    # SIGTERM ends the run as SIGINT does: a report being written is left as it was.
+    signal.signal(signal.SIGTERM, _terminated)
     try:
         app(prog_name="losscfg")
     except SystemExit:

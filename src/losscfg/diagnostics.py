@@ -106,6 +106,7 @@ class DryRunFailure(NamedTuple):
 
     non_finite: bool
     message: str
+    refused: bool = False  # not run at all: the batch would be too large
 
 
 @dataclass

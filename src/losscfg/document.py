@@ -174,28 +174,89 @@ class _Collection:
 
 
 def load(text: str) -> Document:
-    """Read one YAML document from `text` (already decoded)."""
+    """Read one YAML document from `text` (already decoded), as `yaml.safe_load` reads it."""
     text = text.removeprefix("\ufeff")  # a byte-order mark is no content; columns start after it
+    document, refused, deepest = _load_with(_Loader, text)
+    if _libyaml_in_use() and len(text) <= PURE_CHECK_LIMIT:
+        if refused and not _too_deep_for_libyaml(document):
+            # libyaml refuses a few texts that yaml.safe_load reads: ask the latter. (Not a text
+            # too deep for libyaml: safe_load fails on it too, and slowly: its scanner is
+            # quadratic in the nesting.)
+            retried, _, deepest = _load_with(yaml.SafeLoader, text)
+            if retried.ok:
+                document = retried
+        elif document.ok and _may_differ(text):
+            refusal = _safe_load_refusal(text)
+            if refusal is not None:
+                _refuse(document, refusal)
+    if document.ok and deepest > DEEP and len(text) <= PURE_CHECK_LIMIT:
+        refusal = _too_deep_for_safe_load(text, deepest)
+        if refusal is not None:
+            _refuse(document, refusal)
+    return document
+
+
+#: Nesting from which yaml.safe_load may run out of recursion (it fails from about 490 flow
+#: levels); deeper documents are read once more by it, in a thread of their own.
+DEEP = 100
+
+
+def _too_deep_for_libyaml(document: Document) -> bool:
+    return any("maximum nesting depth" in problem.message for problem in document.problems)
+
+
+def _load_with(loader_class: Any, text: str) -> tuple[Document, bool, int]:
+    """The document as one loader reads it, whether its parser refused the text, and the
+    deepest nesting seen."""
     document = Document(text)
     loader = None
+    builder = None
+    refused = False
     try:
-        loader = _Loader(text)  # PyYAML's pure-Python reader already checks characters here
-        _Builder(loader, document).run()
+        loader = loader_class(text)  # PyYAML's pure-Python reader already checks characters here
+        builder = _Builder(loader, document)
+        builder.run()
     except _TooManyValues as problem:
         _refuse(document, _too_many_values(problem))
     except LoadError as problem:
         span = to_span(problem.position)
         _refuse(document, LoadProblem(Problem.NOT_YAML, problem.message, span, problem.hint))
     except yaml.YAMLError as problem:
+        refused = True
         _refuse(document, _syntax_problem(problem, text))
     finally:
         if loader is not None:
             loader.dispose()
-    if document.ok and _libyaml_in_use() and len(text) <= PURE_CHECK_LIMIT and _may_differ(text):
-        refusal = _safe_load_refusal(text)
-        if refusal is not None:
-            _refuse(document, refusal)
-    return document
+    return document, refused, builder.deepest if builder else 0
+
+
+def _too_deep_for_safe_load(text: str, deepest: int) -> LoadProblem | None:
+    """LC001 when yaml.safe_load, called from a fresh stack as the trainer calls it, runs out
+    of recursion on this nesting (libyaml and losscfg read it)."""
+    import threading
+
+    outcome: list[BaseException] = []
+
+    def read() -> None:
+        try:
+            yaml.safe_load(text)
+        except RecursionError as problem:
+            outcome.append(problem)
+        except Exception:  # any other refusal was reported already
+            pass
+
+    reader = threading.Thread(target=read, name="losscfg-safe-load")
+    reader.start()
+    reader.join()
+    if not outcome:
+        return None
+    return LoadProblem(
+        Problem.NOT_YAML,
+        f"the document nests {deepest} levels deep: yaml.safe_load, which the trainer uses, "
+        "fails with RecursionError (libyaml-based tools read it)",
+        Span(1, 1, 1, 1),
+        "flatten the nesting: a training config needs a few levels",
+    )
 
 
 def _refuse(document: Document, problem: LoadProblem) -> None:
@@ -217,6 +278,7 @@ def _may_differ(text: str) -> bool:
         "\t" in text
         or "\ufeff" in text
         or (("|" in text or ">" in text) and _BLOCK_HEADER_COMMENT.search(text) is not None)
+        or ("?" in text and ("[" in text or "{" in text))  # `?` in a flow collection
     )
 
 
@@ -260,6 +322,7 @@ class _Builder:
         self.anchors: dict[str, tuple[Any, Node, int]] = {}
         self.stack: list[_Collection] = []
         self.count = 0  # values so far, aliases expanded
+        self.deepest = 0  # the most collections open at once
         self.root: tuple[Any, Node] | None = None
 
     def run(self) -> None:
@@ -277,6 +340,8 @@ class _Builder:
                 self._check_collection_tag(event)
                 self._count(1, event)
                 stack.append(_Collection(event, self.count, kind is yaml.MappingStartEvent))
+                if len(stack) > self.deepest:
+                    self.deepest = len(stack)
             elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
                 done = stack.pop()
                 value, node = self._finish(done, event)

@@ -16,13 +16,19 @@ _UNSAFE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u206
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def printable(text: str) -> str:
+def printable(text: str, *, line_breaks: bool = False) -> str:
     """`text` with every control, bidirectional and surrogate character written as an escape
-    (`\\x1b`, `\\u202e`, `\\udcff`): one line, shown as it is, acting on nothing."""
+    (`\\x1b`, `\\u202e`, `\\udcff`): one line, shown as it is, acting on nothing. With
+    `line_breaks`, CR and LF stay (for a format that escapes them itself)."""
     if _UNSAFE.search(text) is None and _SURROGATE.search(text) is None:
         return text
-    text = _UNSAFE.sub(_escape, text)
+    escape = _keep_line_breaks if line_breaks else _escape
+    text = _UNSAFE.sub(escape, text)
     return _SURROGATE.sub(_escape, text)
+
+
+def _keep_line_breaks(match: re.Match[str]) -> str:
+    return match.group() if match.group() in "\r\n" else _escape(match)
 
 
 def same_width(text: str) -> str:

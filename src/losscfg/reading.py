@@ -83,9 +83,20 @@ def _read(path: str, stdin: bytes | None) -> bytes:
         if not stat.S_ISREG(status.st_mode):
             kind = "a directory" if stat.S_ISDIR(status.st_mode) else "not a regular file"
             raise OSError(errno.EINVAL, f"{kind}: losscfg reads regular files only")
+        if _is_system_file(path):
+            raise OSError(errno.EINVAL, "a file of the system (/proc, /sys, /dev), not a config")
         if status.st_size > MAX_BYTES:
             raise FileTooLarge(status.st_size)
         return stream.read(MAX_BYTES + 1)
+
+
+_SYSTEM_FOLDERS = ("/proc/", "/sys/", "/dev/")
+
+
+def _is_system_file(path: str) -> bool:
+    """Whether `path`, links resolved, is a pseudo-file such as /proc/self/environ: it passes
+    for a regular file, and its text (the environment, secrets included) must not be echoed."""
+    return os.path.realpath(path).startswith(_SYSTEM_FOLDERS)
 
 
 def decode(data: bytes) -> str | LoadProblem:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -51,16 +52,30 @@ def _in_pools(files: Sequence[str], options: Options, workers: int) -> Iterator[
                 yield safe_check(path, options)
             return
         try:
-            with pool:
+            try:
                 for report in pool.map(_check_in_worker, files[done:], chunksize=_CHUNK):
                     done += 1
                     yield report
+            except BaseException:  # interrupted, terminated, or the reader went away: stop now
+                _stop(pool)
+                raise
+            pool.shutdown()
             return
         except BrokenProcessPool:
             suspects = files[done : done + _CHUNK * workers]
             for path in suspects:
                 yield _alone(path, options)
             done += len(suspects)
+
+
+def _stop(pool: Any) -> None:
+    """End a pool at once: its workers are killed, not waited for (the interpreter's exit
+    would otherwise join them after their current chunk)."""
+    processes = getattr(pool, "_processes", None) or {}
+    for process in list(processes.values()):
+        with contextlib.suppress(OSError):
+            process.kill()
+    pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _alone(path: str, options: Options) -> FileReport:

@@ -32,8 +32,9 @@ class Selection:
         enabled = set(registry.by_code)
         for select, ignore in layers:
             if select is not None:
-                enabled = set().union(*(registry.codes_of(s) for s in select)) if select else set()
-            for selector in ignore:
+                chosen = dict.fromkeys(select)  # a selector given a million times is one
+                enabled = set().union(*(registry.codes_of(s) for s in chosen)) if chosen else set()
+            for selector in dict.fromkeys(ignore):
                 enabled -= registry.codes_of(selector)
         return cls(frozenset(enabled), registry.always_on)
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
+from losscfg.escaping import printable
 from losscfg.values import closest
 
 KEYS = ("select", "ignore", "strict", "num-classes", "datasets")
@@ -46,31 +50,57 @@ def from_file(path: Path) -> Settings:
     return _parse(table, path)
 
 
+#: Larger settings files are not read: a pyproject.toml is a few kilobytes.
+MAX_SETTINGS_BYTES = 1024 * 1024
+
+
 def _read(path: Path) -> dict[str, Any]:
+    """A TOML file, read as configs are: regular files only (no FIFO, no device), capped."""
     import tomllib
 
+    shown = printable(str(path))
     try:
-        with path.open("rb") as stream:
-            return tomllib.load(stream)
+        data = _bytes(path)
     except OSError as problem:
-        raise SettingsError(f"cannot read {path}: {problem.strerror}") from None
+        raise SettingsError(f"cannot read {shown}: {problem.strerror or problem}") from None
+    try:
+        return tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise SettingsError(f"{shown} is not UTF-8 text") from None
     except tomllib.TOMLDecodeError as problem:
-        raise SettingsError(f"{path} is not valid TOML: {problem}") from None
+        raise SettingsError(f"{shown} is not valid TOML: {printable(str(problem))}") from None
+    except RecursionError:
+        raise SettingsError(f"{shown} is not valid TOML: it nests too deeply") from None
+
+
+def _bytes(path: Path) -> bytes:
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with os.fdopen(descriptor, "rb") as stream:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        data = stream.read(MAX_SETTINGS_BYTES + 1)
+    if len(data) > MAX_SETTINGS_BYTES:
+        raise OSError(errno.EFBIG, f"over {MAX_SETTINGS_BYTES // 1024} KiB, too large for settings")
+    return data
 
 
 def _table(path: Path) -> dict[str, Any] | None:
-    table = _read(path).get("tool", {}).get("losscfg")
+    tool = _read(path).get("tool", {})
+    if not isinstance(tool, dict):
+        raise SettingsError(f"{printable(str(path))}: tool must be a table ([tool])")
+    table = tool.get("losscfg")
     if table is not None and not isinstance(table, dict):
-        raise SettingsError(f"{path}: [tool.losscfg] must be a table")
+        raise SettingsError(f"{printable(str(path))}: [tool.losscfg] must be a table")
     return table
 
 
 def _parse(table: Mapping[str, Any], path: Path) -> Settings:
-    unknown = sorted(set(table) - set(KEYS))
+    unknown = sorted(printable(str(key))[:60] for key in set(table) - set(KEYS))
     if unknown:
         suggestion = closest(unknown[0], KEYS)
         raise SettingsError(
-            f"{path}: unknown setting {', '.join(unknown)} in losscfg's settings; "
+            f"{path}: unknown setting {', '.join(unknown[:5])} in losscfg's settings; "
             f"known settings: {', '.join(KEYS)}"
             + (f" (did you mean {suggestion}?)" if suggestion else "")
         )
@@ -87,6 +117,11 @@ def _parse(table: Mapping[str, Any], path: Path) -> Settings:
             "e.g. datasets = { tiny_imagenet = 200 }"
         )
     select = table.get("select")
+    if select is not None and not select:
+        raise SettingsError(
+            f"{path}: select is empty, which would turn every rule off; name at least one rule "
+            "(or ALL), or remove select"
+        )
     return Settings(
         source=path,
         select=None if select is None else _codes(select, "select", path),

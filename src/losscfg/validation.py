@@ -46,11 +46,36 @@ def _no_fraction(
         yield ValidationError(f"{instance!r} is written as a float: {reason}")
 
 
+INT64 = (-(2**63), 2**63 - 1)
+FLOAT32_MAX = 3.4028234663852886e38  # larger values become inf in a float32 tensor
+FLOAT32_TINIEST = 1.401298464324817e-45  # smaller non-zero values become 0
+
+
+def _int64(validator: Any, on: bool, instance: Any, subschema: Any) -> Iterator[ValidationError]:
+    """`x-int64`: an integer that torch takes as int64."""
+    integer = on and isinstance(instance, int) and not isinstance(instance, bool)
+    if integer and not INT64[0] <= instance <= INT64[1]:
+        yield ValidationError(f"{instance} is outside torch's int64 range")
+
+
+def _float32(validator: Any, on: bool, instance: Any, subschema: Any) -> Iterator[ValidationError]:
+    """`x-float32`: a number that becomes a float32 tensor entry (inf, or 0, if it cannot)."""
+    if not on or isinstance(instance, bool) or not isinstance(instance, (int, float)):
+        return
+    size = abs(float(instance)) if math.isfinite(instance) else 0.0
+    if size > FLOAT32_MAX:
+        yield ValidationError(f"{instance} becomes inf in float32")
+    elif 0 < size < FLOAT32_TINIEST:
+        yield ValidationError(f"{instance} becomes 0 in float32")
+
+
 _Validator = validators.extend(  # type: ignore[no-untyped-call]
     Draft202012Validator,
     {
         **{name: _finite(getattr(keywords, name)) for name in _RANGE_KEYWORDS},
         "x-no-fraction": _no_fraction,
+        "x-int64": _int64,
+        "x-float32": _float32,
     },
 )
 

@@ -98,14 +98,19 @@ def _measure(
         "building the loss",
         lambda: build_loss(loss_section, device=device, catalogue=catalogue),
     )
-    model = nn.Linear(FEATURES, classes).to(device)
+    model = _stage("making the model", lambda: nn.Linear(FEATURES, classes).to(device))
     features = torch.randn(settings.batch_size, FEATURES, device=device)
     section = loss_section or {}
     if result.targets == LABELS:
-        targets = _labels(section, settings.batch_size, classes, device)
+        targets = _stage(
+            "making the targets", lambda: _labels(section, settings.batch_size, classes, device)
+        )
         make_input: Callable[[Tensor], Tensor] = _raw
     else:
-        targets = _targets(spec, section, settings.batch_size, classes, device)
+        targets = _stage(
+            "making the targets",
+            lambda: _targets(spec, section, settings.batch_size, classes, device),
+        )
         make_input = _input_of(spec)
     scaler = (
         torch.amp.GradScaler("cuda") if amp_dtype is not None and device.type == "cuda" else None

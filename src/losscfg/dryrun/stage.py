@@ -8,16 +8,20 @@ dataset it feeds the targets natural to the loss. `DryRunOptions.targets` overri
 from __future__ import annotations
 
 from losscfg.context import Context
-from losscfg.diagnostics import DryRunOptions, DryRunResult
+from losscfg.diagnostics import DryRunFailure, DryRunOptions, DryRunResult
 from losscfg.dryrun.devices import require_torch, resolve_device
 from losscfg.pipeline import DryRunStage
+
+#: The most values the logits (batch x classes) may hold: 10M float32 is 40 MB, and the dry-run
+#: makes a few tensors of that size. A class count beyond it is a mistake, or no dry-run's job.
+MAX_VALUES = 10_000_000
 
 
 def stage(options: DryRunOptions) -> DryRunStage:
     """The dry-run on `options.device`; raises DeviceError or TorchMissing (usage errors)."""
     device = resolve_device(options.device)
     torch = require_torch()
-    from losscfg.dryrun.run import LABELS, NATURAL, RunSettings, dry_run
+    from losscfg.dryrun.run import DEFAULT_CLASSES, LABELS, NATURAL, RunSettings, dry_run
 
     settings = RunSettings(
         device=device,
@@ -30,6 +34,20 @@ def stage(options: DryRunOptions) -> DryRunStage:
     def run(context: Context) -> DryRunResult:
         loss = context.loss_spec
         assert loss is not None, "a config with no error has a known loss"
+        classes = context.class_count.value if context.class_count else DEFAULT_CLASSES
+        if classes * settings.batch_size > MAX_VALUES:
+            return DryRunResult(
+                loss.name,
+                str(device),
+                classes,
+                failure=DryRunFailure(
+                    False,
+                    f"not run: the logits of {settings.batch_size} x {classes:,} classes would "
+                    f"hold {settings.batch_size * classes:,} values, over the dry-run's limit of "
+                    f"{MAX_VALUES:,}",
+                    refused=True,
+                ),
+            )
         targets = options.targets
         if targets not in (LABELS, NATURAL):
             builtin = context.dataset_name in context.catalogue.dataset_classes

@@ -36,7 +36,7 @@ def command(path: str, d: Diagnostic) -> str:
             properties |= {"endLine": str(d.end_line), "endColumn": str(d.end_column)}
     properties["title"] = f"losscfg {d.code}"
     joined = ",".join(f"{key}={escape_property(value)}" for key, value in properties.items())
-    message = f"{printable(d.message)} [{d.rule}]" + (
-        f"\nhint: {printable(d.hint)}" if d.hint else ""
+    message = f"{printable(d.message, line_breaks=True)} [{d.rule}]" + (
+        f"\nhint: {printable(d.hint, line_breaks=True)}" if d.hint else ""
     )
     return f"::{_COMMAND[d.severity]} {joined}::{escape_data(message)}"

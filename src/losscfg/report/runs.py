@@ -159,7 +159,9 @@ def _failures(reports: Sequence[FileReport], rerun: str) -> Iterator[list[Piece]
                     "bold red",
                 )
             ]
-        elif status(report) is DryRunStatus.NOT_RUN and not report.unreadable:
+        elif (
+            status(report) is DryRunStatus.NOT_RUN and not report.unreadable and not report.dry_run
+        ):
             errors = report.count(Severity.ERROR)
             path = printable(report.path)
             yield [

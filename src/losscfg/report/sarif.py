@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -93,4 +94,5 @@ def _artifact(path: str) -> dict[str, Any]:
         relative = absolute.relative_to(Path.cwd())
     except ValueError:
         return {"uri": absolute.as_uri()}
-    return {"uri": quote(relative.as_posix()), "uriBaseId": "SRCROOT"}
+    # The file name's own bytes, percent-encoded: a name that is not UTF-8 still names its file.
+    return {"uri": quote(os.fsencode(relative.as_posix())), "uriBaseId": "SRCROOT"}

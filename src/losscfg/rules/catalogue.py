@@ -621,6 +621,26 @@ def _range_hint(value: Any, subschema: Mapping[str, Any]) -> str:
     return f"use {describe(subschema)}"
 
 
+@explains(out_of_range, "x-int64", "x-float32")
+def _beyond_torch(error: SchemaError, ctx: Context) -> Iterator[Finding]:
+    where, value = dotted(error.path), error.value
+    if error.keyword == "x-int64":
+        yield Finding(
+            error.path,
+            f"{where} is {show(value)}, outside torch's int64 range [-2**63, 2**63 - 1]: the "
+            "trainer's int() takes it, torch cannot",
+            f"use {describe(error.subschema)} that torch can hold, such as -100",
+        )
+        return
+    becomes = "inf" if abs(float(value)) > 1 else "0"
+    yield Finding(
+        error.path,
+        f"{where} is {show(value)}, which becomes {becomes} in the float32 tensor torch makes of "
+        "the weights",
+        "use a weight between 1.4e-45 and 3.4e+38 (or 0)",
+    )
+
+
 @explains(out_of_range, "minItems", fallback=True)
 def _too_few_items(error: SchemaError, ctx: Context) -> Iterator[Finding]:
     yield empty_list(error)

@@ -49,6 +49,8 @@ def dry_run_failed(ctx: Context) -> Iterator[Finding]:
     if failure is None or failure.non_finite:
         return
     hint = "the static rules say what to change for most of torch's errors"
+    if failure.refused:
+        hint = "is the class count right? If it is, dry-run with a smaller --batch-size"
     loss = ctx.loss_spec
     if ctx.dry_run and ctx.dry_run.targets == LABELS and loss and loss.target != CLASS_INDICES:
         hint = (

@@ -1,0 +1,130 @@
+"""Where a report goes: standard output, or a file written atomically (`--output FILE`).
+
+A report file is written to a temporary file beside it and renamed over it at the end, so an
+interrupted run leaves the previous report whole, never half of a new one; it is never one of
+the files being checked, nor the file that standard input reads.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+import sys
+import tempfile
+from collections.abc import Iterator, Sequence
+from typing import IO
+
+STDOUT = "-"
+
+
+class OutputError(Exception):
+    """The report cannot be written there (a usage error, exit 2): one line says why."""
+
+
+def refuse_unsafe(output: str | None, paths: Sequence[str], files: Sequence[str]) -> None:
+    """Raise OutputError when `output` would overwrite a checked file or standard input's file,
+    or cannot be written at all. `paths` as given, `files` as found."""
+    if output is None or output == STDOUT:
+        return
+    target = os.path.abspath(output)
+    named = {os.path.abspath(p) for p in (*paths, *files) if p != STDOUT}
+    if target in named or any(_same(output, f) for f in files if f != STDOUT):
+        raise OutputError(
+            f"--output {output} is one of the files to check; losscfg never overwrites them"
+        )
+    if STDOUT in paths and _is_stdin(output):
+        raise OutputError(
+            f"--output {output} is the file that standard input reads; losscfg never "
+            "overwrites a checked file"
+        )
+    folder = os.path.dirname(target)
+    if not os.path.isdir(folder):
+        raise OutputError(f"cannot write --output {output}: no folder {folder}")
+    if os.path.isdir(target):
+        raise OutputError(f"cannot write --output {output}: it is a folder")
+    if not os.access(folder, os.W_OK):
+        raise OutputError(f"cannot write --output {output}: {folder} is not writable")
+
+
+@contextlib.contextmanager
+def report_stream(output: str | None) -> Iterator[IO[str]]:
+    """A stream for the report: stdout, or a temporary file renamed to `output` at the end."""
+    if output is None or output == STDOUT:
+        stream = sys.stdout
+        if stream is None:
+            raise OutputError("cannot write the report: standard output is closed")
+        try:
+            yield stream
+            stream.flush()
+        except BrokenPipeError:  # `losscfg check . | head`: the reader has all it wanted
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, stream.fileno())  # nothing more to flush at exit
+            os.close(devnull)
+        except (OSError, ValueError) as problem:
+            raise OutputError(
+                f"cannot write the report to standard output: {_why(problem)}"
+            ) from None
+        return
+    target = os.path.abspath(output)
+    if _exists_but_not_a_file(target):  # /dev/null, /dev/stdout, a FIFO: written to in place
+        try:
+            with open(target, "w", encoding="utf-8") as stream:
+                yield stream
+        except OSError as problem:
+            raise OutputError(f"cannot write --output {output}: {_why(problem)}") from None
+        return
+    descriptor, temporary = tempfile.mkstemp(
+        prefix=f".{os.path.basename(target)}.", suffix=".tmp", dir=os.path.dirname(target)
+    )
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
+            yield stream
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, _mode_for(target))
+        os.replace(temporary, target)
+    except OSError as problem:
+        raise OutputError(f"cannot write --output {output}: {_why(problem)}") from None
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+
+
+def _exists_but_not_a_file(target: str) -> bool:
+    try:
+        return not stat.S_ISREG(os.stat(target).st_mode)
+    except OSError:
+        return False
+
+
+def _mode_for(target: str) -> int:
+    """The mode of the report it replaces, else what a new file gets (0666 less the umask)."""
+    try:
+        return stat.S_IMODE(os.stat(target).st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def _same(output: str, checked: str) -> bool:
+    try:
+        return os.path.samefile(output, checked)
+    except OSError:
+        return False
+
+
+def _is_stdin(output: str) -> bool:
+    try:
+        given, target = os.fstat(0), os.stat(output)
+    except (OSError, ValueError):
+        return False
+    return stat.S_ISREG(given.st_mode) and (given.st_dev, given.st_ino) == (
+        target.st_dev,
+        target.st_ino,
+    )
+
+
+def _why(problem: Exception) -> str:
+    return getattr(problem, "strerror", None) or str(problem) or type(problem).__name__
