@@ -144,7 +144,9 @@ def out_of_range(ctx: Context) -> Iterator[Finding]:
     Reports `label_smoothing` outside [0, 1], a negative `beta`, a negative class `weight`, a
     `pos_weight` that is not > 0, and any NaN (`.nan`) or infinite (`.inf`) value; also for a
     number written as a string that the trainer converts (`label_smoothing: -.1` is the string
-    "-.1", which `float()` makes -0.1).
+    "-.1", which `float()` makes -0.1), an integer outside torch's int64 range
+    (`ignore_index`, `model.num_classes`), and a weight that the float32 tensor torch makes of
+    it holds as inf (over 3.4e+38) or 0 (under 1.4e-45).
 
     ## Why is this bad?
     torch checks few of these, and late: `label_smoothing: -0.1` (and a NaN) silently means no
