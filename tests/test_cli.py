@@ -282,7 +282,11 @@ def test_an_interrupt_exits_130(
     def interrupted(**kwargs: object) -> None:
         raise KeyboardInterrupt
 
+    def leave(code: int) -> None:  # os._exit, which would end the test run itself
+        raise SystemExit(code)
+
     monkeypatch.setattr(cli_module, "app", interrupted)
+    monkeypatch.setattr(cli_module.os, "_exit", leave)
     with pytest.raises(SystemExit) as exit:
         cli_module.main()
     assert exit.value.code == 130

@@ -291,3 +291,32 @@ def test_exponent_strings_in_a_weight_list_are_one_diagnostic() -> None:
     diagnostics = check("loss:\n  name: cross_entropy\n  weight: [1e-1, 1e-2, 1e-3]\n")
     assert [(d.code, d.line, d.column) for d in diagnostics] == [("LC103", 3, 11)]
     assert diagnostics[0].hint == "write the numbers: [0.1, 0.01, 0.001]"
+
+
+# Found by a review of this contract's first implementation; each a regression example.
+
+
+def test_a_quoted_index_torch_cannot_hold_is_lc104_and_its_hint_proposes_no_value() -> None:
+    diagnostics = check('loss:\n  name: cross_entropy\n  ignore_index: "99999999999999999999"\n')
+    assert sorted(d.code for d in diagnostics) == ["LC104", "LC108"]
+    [coerced] = [d for d in diagnostics if d.code == "LC108"]
+    assert coerced.hint == "write an integer (this value is out of range: LC104)"
+
+
+@pytest.mark.parametrize("value", ["2", "-1", ".nan", "1.0"])
+def test_a_number_for_weight_gets_a_hint_of_one_number_per_class(value: str) -> None:
+    [d] = [d for d in check(f"loss:\n  weight: {value}\n") if d.code == "LC103"]
+    assert d.hint == "write a list of numbers, one per class, such as weight: [1.0, 1.0]"
+
+
+@pytest.mark.parametrize("beta", ['"0"', "0e0", "-0.0", "0"])
+def test_beta_zero_in_any_spelling_is_l1(beta: str) -> None:
+    assert "LC209" in [d.code for d in check(f"loss:\n  name: smooth_l1\n  beta: {beta}\n")]
+
+
+def test_a_string_dataset_num_classes_is_a_warning_that_does_not_contradict_itself() -> None:
+    [d] = [
+        d for d in check('dataset:\n  name: cifar10\n  num_classes: "10"\n') if d.code != "LC901"
+    ]
+    assert (d.code, d.severity) == ("LC103", W)
+    assert "passes it on" not in d.message and "never reads dataset.num_classes" in d.message

@@ -442,8 +442,30 @@ def rule(
     typer.echo(found.doc)
 
 
+class _Terminated(BaseException):
+    """SIGTERM, raised where the program is, so that cleanups run as for Ctrl-C (a
+    BaseException, as KeyboardInterrupt: no `except Exception` takes it for a bug)."""
+
+    def __init__(self, number: int) -> None:
+        super().__init__(number)
+        self.code = 128 + number
+
+
 def _terminated(number: int, frame: object) -> None:
-    raise SystemExit(128 + number)
+    raise _Terminated(number)
+
+
+def _stop_now(message: str, code: int) -> NoReturn:
+    """Leave at once after an interruption, the cleanups done: `os._exit` does not wait at
+    exit for worker processes to finish their files (they die with this process)."""
+    typer.echo(message, err=True)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream is not None:
+                stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(code)
 
 
 def main() -> None:
@@ -457,8 +479,9 @@ def main() -> None:
     except SystemExit:
         raise
     except KeyboardInterrupt:
-        typer.echo("losscfg: interrupted", err=True)
-        sys.exit(130)
+        _stop_now("losscfg: interrupted", 130)
+    except _Terminated as terminated:
+        _stop_now("losscfg: terminated", terminated.code)
     except Exception as bug:  # the last line of defence: a bug, reported in one line
         if os.environ.get("LOSSCFG_TRACEBACK"):
             raise

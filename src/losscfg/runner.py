@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -69,12 +68,8 @@ def _in_pools(files: Sequence[str], options: Options, workers: int) -> Iterator[
 
 
 def _stop(pool: Any) -> None:
-    """End a pool at once: its workers are killed, not waited for (the interpreter's exit
-    would otherwise join them after their current chunk)."""
-    processes = getattr(pool, "_processes", None) or {}
-    for process in list(processes.values()):
-        with contextlib.suppress(OSError):
-            process.kill()
+    """Stop a pool at once: nothing more is started, and nothing is waited for (its workers die
+    with this process, see `_die_with_parent`)."""
     pool.shutdown(wait=False, cancel_futures=True)
 
 

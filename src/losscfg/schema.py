@@ -232,6 +232,8 @@ def in_range(value: float, subschema: Mapping[str, Any]) -> bool:
     """Whether a finite number meets the subschema's range keywords (NaN and infinity never)."""
     if value != value or abs(value) == float("inf"):
         return False
+    if subschema.get("x-int64") and not -(2**63) <= value <= 2**63 - 1:
+        return False
     low, high = subschema.get("minimum"), subschema.get("maximum")
     above, below = subschema.get("exclusiveMinimum"), subschema.get("exclusiveMaximum")
     return (

@@ -245,3 +245,30 @@ def test_the_dry_run_imports_no_torch_machinery_the_loss_step_does_not_need(tmp_
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stderr.strip().splitlines()[-1] == "[]"
+
+
+def test_the_not_run_pointer_repeats_the_options_given(cli, in_tmp: Path) -> None:  # type: ignore[no-untyped-def]
+    write(in_tmp, "c.yaml", "loss:\n  name: cross_entropy\n  weight: [1.0, 2.0]\n")
+    result = cli.invoke(app, ["dry-run", "--num-classes", "3", "--ignore", "LC205", "c.yaml"])
+    assert result.exit_code == 1
+    assert "(see losscfg check --num-classes 3 --ignore LC205 c.yaml)" in result.stdout
+
+
+def test_an_unknown_dataset_runs_with_the_class_count_its_weights_imply(cli, in_tmp: Path) -> None:  # type: ignore[no-untyped-def]
+    # The trainer takes the count from the dataset class: 3 weights were written for it.
+    text = "dataset:\n  name: my_data\nloss:\n  name: cross_entropy\n  weight: [1.0, 2.0, 3.0]\n"
+    write(in_tmp, "c.yaml", text)
+    code, report = dry_run_json(cli, "c.yaml")
+    run = report["runs"][0]
+    assert (code, run["status"], run["num_classes"]) == (0, "passed", 3)
+
+
+def test_a_truthy_log_target_gets_log_probability_targets(cli, in_tmp: Path) -> None:  # type: ignore[no-untyped-def]
+    values = []
+    for spelling in ("true", "1"):
+        text = f"dataset:\n  name: my_data\nloss:\n  name: kl_div\n  log_target: {spelling}\n"
+        write(in_tmp, "c.yaml", text)
+        code, report = dry_run_json(cli, "c.yaml")
+        assert code == 0
+        values.append(report["runs"][0]["loss_value"])
+    assert values[0] == values[1]

@@ -229,7 +229,7 @@ TRIGGERS = [
         "LC103",
         (3, 11, 3, 14),
         ["loss.weight is 2.0", "a list of numbers >= 0"],
-        ["[2.0]"],
+        ["write a list of numbers, one per class, such as weight: [1.0, 1.0]"],
         id="LC103-scalar-for-list",
     ),
     pytest.param(

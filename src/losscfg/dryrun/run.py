@@ -240,7 +240,7 @@ def _targets(
     if loss.target == DISTRIBUTION:
         distribution = torch.randn(batch, classes, device=device)
         log_target = any(
-            parameter.makes_log_target and section.get(name) is True
+            parameter.makes_log_target and bool(section.get(name))  # the trainer's bool()
             for name, parameter in loss.parameters.items()
         )
         if log_target:

@@ -34,7 +34,7 @@ def stage(options: DryRunOptions) -> DryRunStage:
     def run(context: Context) -> DryRunResult:
         loss = context.loss_spec
         assert loss is not None, "a config with no error has a known loss"
-        classes = context.class_count.value if context.class_count else DEFAULT_CLASSES
+        classes = _class_count(context) or DEFAULT_CLASSES
         if classes * settings.batch_size > MAX_VALUES:
             return DryRunResult(
                 loss.name,
@@ -57,9 +57,22 @@ def stage(options: DryRunOptions) -> DryRunStage:
             settings,
             loss=loss,
             catalogue=context.catalogue,
-            num_classes=context.class_count.value if context.class_count else None,
+            num_classes=classes,
             amp_enabled=context.amp_enabled,
             targets=targets,
         )
 
     return DryRunStage(options, run, torch.__version__)
+
+
+def _class_count(context: Context) -> int | None:
+    """The class count, else the one that `weight` (or a `pos_weight` of several entries)
+    implies: an unknown dataset's own count is what the trainer uses, and those lists were
+    written for it (LC203 says their length went unchecked)."""
+    if context.class_count is not None:
+        return context.class_count.value
+    for name in ("weight", "pos_weight"):
+        value = context.parameter(name)
+        if isinstance(value, list) and len(value) > 1:
+            return len(value)
+    return None

@@ -23,6 +23,7 @@ from losscfg.schema import (
     Catalogue,
     conversion,
     describe,
+    ignored,
     in_range,
 )
 from losscfg.values import (
@@ -166,7 +167,11 @@ def out_of_range(ctx: Context) -> Iterator[Finding]:
     for error in ctx.schema_errors:
         converted = _coerced(error, ctx)
         number = converted.value if converted is not None else None
-        if isinstance(number, (int, float)) and not in_range(number, error.subschema):
+        if (
+            isinstance(number, (int, float))
+            and not isinstance(number, bool)
+            and not in_range(number, error.subschema)
+        ):
             yield Finding(
                 error.path,
                 f"{dotted(error.path)} is {show(error.value)}, which the trainer's "
@@ -528,8 +533,8 @@ def _wrong_entries(path: tuple[Any, ...], ctx: Context) -> Finding:
     one = len(wrong) == 1
     message = (
         f"{where} holds {len(wrong)} {'entry' if one else 'entries'} that "
-        f"{'is not a number' if one else 'are not numbers'} ({show(wrong)}): the trainer's "
-        "torch.tensor() cannot make a tensor of numbers of them"
+        f"{'is not a number' if one else 'are not numbers'} ({show(wrong)}); expected a list "
+        "of numbers, which the trainer's torch.tensor() makes a tensor of"
     )
     numbers = [
         number_like(v) if isinstance(v, str) else v
@@ -619,7 +624,7 @@ def _range_hint(value: Any, subschema: Mapping[str, Any]) -> str:
     if isinstance(value, float) and math.isnan(value) and "x-nan" in subschema:
         return str(subschema["x-nan"])
     if isinstance(value, float) and not math.isfinite(value):
-        return "write a finite number: .nan and .inf make the loss NaN or infinite"
+        return "write a finite number: with .nan or .inf the loss does not train as written"
     return f"use {describe(subschema)}"
 
 
@@ -629,8 +634,12 @@ def _beyond_torch(error: SchemaError, ctx: Context) -> Iterator[Finding]:
     if error.keyword == "x-int64":
         yield Finding(
             error.path,
-            f"{where} is {show(value)}, outside torch's int64 range [-2**63, 2**63 - 1]: the "
-            "trainer's int() takes it, torch cannot",
+            f"{where} is {show(value)}, outside torch's int64 range [-2**63, 2**63 - 1]: "
+            + (
+                "the trainer's int() takes it, torch cannot"
+                if conversion(error.subschema) == INT
+                else "torch cannot hold it"
+            ),
             f"use {describe(error.subschema)} that torch can hold, such as -100",
         )
         return
@@ -723,11 +732,12 @@ def _wrong_type_words(error: SchemaError, ctx: Context) -> tuple[str, str | None
             message = f"{where} is the string {value!r}, not a number: {_why_a_string(value)}"
         else:
             message = f"{where} is the string {value!r} ({f'tagged {tag}' if tag else 'quoted'})"
-        message += (
-            f", and the trainer's {how}() cannot read it"
-            if how in (FLOAT, INT)
-            else f"; expected {expected}: the trainer passes it on as it is"
-        )
+        if how in (FLOAT, INT):
+            message += f", and the trainer's {how}() cannot read it"
+        elif ignored(subschema):
+            message += f"; expected {expected}"
+        else:
+            message += f"; expected {expected}: the trainer passes it on as it is"
         if wanted == "integer" and number.is_integer():
             return message, f"write {int(number)}"
         if wanted == "integer":
@@ -768,7 +778,7 @@ def _wrong_type_words(error: SchemaError, ctx: Context) -> tuple[str, str | None
     if _wants_list(wanted) and isinstance(value, (int, float)) and not isinstance(value, bool):
         return (
             f"{where} is {show(value)} ({kind(value)}); expected {expected}",
-            f"write a list: [{show(value)}]",
+            f"write a list of numbers, one per class, such as {path[-1]}: [1.0, 1.0]",
         )
     if "enum" in subschema:
         example = subschema.get("default", subschema["enum"][0])

@@ -30,15 +30,14 @@ def dry_run_failed(ctx: Context) -> Iterator[Finding]:
     ## Example
     ```yaml
     dataset:
-      name: my_faces        # not in the built-in table: the class count is unknown (LC203)
+      name: cifar10    # the trainer feeds class labels (N,)
     loss:
-      name: cross_entropy
-      weight: [1.0, 2.0]    # the dry-run's 10 classes need 10 weights
+      name: mse        # which needs targets shaped like the logits (N, C)
     ```
     ```console
     $ losscfg dry-run config.yaml
-    config.yaml:5:9: error LC501 forward failed: RuntimeError: weight tensor should be defined
-    either for all 10 classes or no classes but got weight tensor of shape: [2]
+    config.yaml:4:9: error LC501 forward failed: RuntimeError: The size of tensor a (10) must
+    match the size of tensor b (8) at non-singleton dimension 1
     ```
 
     ## Fix

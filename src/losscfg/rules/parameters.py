@@ -76,7 +76,7 @@ def beta_zero(ctx: Context) -> Iterator[Finding]:
     if spec is None:
         return
     for name, parameter in spec.parameters.items():
-        value = ctx.loss.get(name)
+        value = ctx.parameter(name)
         twin = parameter.zero_is
         if twin is not None and numbers([value]) is not None and value == 0:
             yield Finding(
