@@ -272,3 +272,11 @@ def test_a_truthy_log_target_gets_log_probability_targets(cli, in_tmp: Path) -> 
         assert code == 0
         values.append(report["runs"][0]["loss_value"])
     assert values[0] == values[1]
+
+
+def test_check_dry_run_takes_targets_too(cli, in_tmp: Path) -> None:  # type: ignore[no-untyped-def]
+    config = write(in_tmp, "c.yaml", "dataset:\n  name: cifar10\nloss:\n  name: mse\n")
+    labels = cli.invoke(app, ["check", "--dry-run", str(config)])
+    assert labels.exit_code == 1 and "error LC501" in labels.stdout and "LC210" not in labels.stdout
+    natural = cli.invoke(app, ["check", "--dry-run", "--targets", "natural", str(config)])
+    assert natural.exit_code == 0 and "natural" in natural.stdout and "passed" in natural.stdout
