@@ -29,8 +29,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 @pytest.fixture
 def cli(monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
-    """A CliRunner with no CI or colour settings inherited from the environment."""
-    for variable in ("GITHUB_ACTIONS", "NO_COLOR", "FORCE_COLOR"):
+    """A CliRunner with no CI, colour or width settings inherited from the environment."""
+    for variable in ("GITHUB_ACTIONS", "NO_COLOR", "FORCE_COLOR", "COLUMNS"):
         monkeypatch.delenv(variable, raising=False)
     yield CliRunner()
 

@@ -65,7 +65,7 @@ def test_unreadable_path_exits_2_and_the_others_are_checked(cli, in_tmp: Path) -
 @pytest.mark.parametrize(
     ("args", "words"),
     [
-        (["check"], "give at least one path"),
+        (["dry-run"], "give at least one path"),
         (["check", "--select", "LC999", "x.yaml"], "unknown rule 'LC999'"),
         (["check", "--ignore", "nonsense-rule", "x.yaml"], "unknown rule 'nonsense-rule'"),
         (["check", "--format", "xml", "x.yaml"], "xml"),
@@ -187,7 +187,8 @@ def test_rules_table_lists_every_rule(cli) -> None:  # type: ignore[no-untyped-d
 
     lines = run(cli, "rules").stdout.splitlines()
     assert lines[0].split() == ["code", "name", "severity", "what", "it", "checks"]
-    assert [line.split()[0] for line in lines[1:]] == [r.code for r in all_rules()]
+    rows = [line for line in lines[1:] if not line.startswith(" ")]  # not what wrapped
+    assert [line.split()[0] for line in rows] == [r.code for r in all_rules()]
 
 
 @pytest.mark.parametrize("name", ["LC301", "amp-unsafe-loss", "lc301"])

@@ -45,8 +45,8 @@ def _summary(reports: list[FileReport]) -> Summary:
 
 
 def test_workers_give_the_reports_of_one_process(files: list[str], small_pool: None) -> None:
-    parallel = list(runner.check_all(files, Options()))
-    serial = [runner.safe_check(path, Options()) for path in files]
+    parallel = list(runner.check_all(_tasks(files), [Options()]))
+    serial = [runner.safe_check(runner.Task(path), [Options()]) for path in files]
     assert _summary(parallel) == _summary(serial)
     assert [r.path for r in parallel] == files
     assert {d.code for r in parallel for d in r.diagnostics} >= {"LC101", "LC207", "LC001"}
@@ -63,7 +63,7 @@ def test_a_bug_in_a_worker_spares_the_other_files(
         return check_path(path, options)
 
     monkeypatch.setattr(runner, "check_path", buggy)
-    reports = list(runner.check_all(files, Options()))
+    reports = list(runner.check_all(_tasks(files), [Options()]))
     broken = [r for r in reports if r.internal_error]
     assert [r.path for r in broken] == [files[5]]
     assert broken[0].internal_error is not None and "KeyError: 'boom'" in broken[0].internal_error
@@ -81,14 +81,14 @@ def test_a_dead_worker_is_replaced_and_only_its_file_is_lost(
         return check_path(path, options)
 
     monkeypatch.setattr(runner, "check_path", dies_on_one)
-    reports = list(runner.check_all(files, Options()))
+    reports = list(runner.check_all(_tasks(files), [Options()]))
     assert [r.path for r in reports] == files
     lost = [r.path for r in reports if r.internal_error]
     assert lost == [files[7]]
     assert reports[7].internal_error == "a worker process died while checking it"
     checked = [r for r in reports if not r.internal_error]
     assert _summary(checked) == _summary(
-        [runner.safe_check(p, Options()) for p in files if p != files[7]]
+        [runner.safe_check(runner.Task(p), [Options()]) for p in files if p != files[7]]
     )
 
 
@@ -101,8 +101,10 @@ def test_no_pool_falls_back_to_one_process(
         raise OSError(38, "Function not implemented")
 
     monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", refused)
-    reports = list(runner.check_all(files, Options()))
-    assert _summary(reports) == _summary([runner.safe_check(p, Options()) for p in files])
+    reports = list(runner.check_all(_tasks(files), [Options()]))
+    assert _summary(reports) == _summary(
+        [runner.safe_check(runner.Task(p), [Options()]) for p in files]
+    )
 
 
 def test_few_files_use_one_process() -> None:
@@ -173,3 +175,7 @@ def _alive(pid: int) -> bool:
             return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
     except OSError:
         return False
+
+
+def _tasks(files: list[str]) -> list[runner.Task]:
+    return [runner.Task(path) for path in files]

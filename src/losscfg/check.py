@@ -12,11 +12,19 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
+from losscfg.configs import not_a_config, text_is_config
 from losscfg.context import CLI, ClassCount, Context, Finding, SchemaError
-from losscfg.diagnostics import Diagnostic, DryRunResult, DryRunStatus, FileReport, Severity
+from losscfg.diagnostics import (
+    STDIN,
+    Diagnostic,
+    DryRunResult,
+    DryRunStatus,
+    FileReport,
+    Severity,
+)
 from losscfg.document import Document, load
 from losscfg.problems import LoadProblem, Problem
-from losscfg.reading import STDIN, decode, read, shown_path, split_lines
+from losscfg.reading import decode, read, shown_path, split_lines
 from losscfg.registry import Registry, Rule
 from losscfg.rules import default_registry
 from losscfg.rules.comments import bad_suppression
@@ -37,6 +45,7 @@ class Options(NamedTuple):
     selection: Selection | None = None  # None: every rule
     schema: LossSchema | None = None  # None: the schema shipped with losscfg
     registry: Registry | None = None  # None: every rule of losscfg.rules
+    strict: bool = False  # warnings fail too (the file's settings, or --strict)
 
 
 def check_text(
@@ -52,29 +61,55 @@ def check_file(path: str | Path, *, num_classes: int | None = None) -> list[Diag
 
 
 def check_path(
-    path: str, options: Options, *, stdin: bytes | None = None, dry_run: DryRun | None = None
+    path: str,
+    options: Options,
+    *,
+    stdin: bytes | None = None,
+    dry_run: DryRun | None = None,
+    only_if_config: bool = False,
 ) -> FileReport:
-    """Check a file (`-` is standard input; `stdin`: what it held, when already read)."""
+    """Check a file (`-` is standard input; `stdin`: what it held, when already read).
+
+    With `only_if_config` (a file found by a search), a file that is no training config is
+    not checked: its report says why it was skipped (SPEC §5)."""
     data = read(path, stdin if path == STDIN else None)
     if isinstance(data, LoadProblem):
+        if only_if_config and data.kind is Problem.NOT_YAML:  # too large for a config
+            return FileReport(shown_path(path), skipped=f"not a training config: {data.message}")
         return _refused(shown_path(path), data, dry_run is not None)
-    return check_source(data, shown_path(path), options, dry_run=dry_run)
+    return check_source(
+        data, shown_path(path), options, dry_run=dry_run, only_if_config=only_if_config
+    )
 
 
 def check_source(
-    source: bytes | str, path: str, options: Options, *, dry_run: DryRun | None = None
+    source: bytes | str,
+    path: str,
+    options: Options,
+    *,
+    dry_run: DryRun | None = None,
+    only_if_config: bool = False,
 ) -> FileReport:
     """Check a config's bytes or text; `path` names it in the report."""
     text = decode(source) if isinstance(source, bytes) else source
     if isinstance(text, LoadProblem):
         assert isinstance(source, bytes)
+        readable = source.decode("utf-8", errors="replace")
+        if only_if_config and not text_is_config(readable):
+            return FileReport(path, skipped=f"not a training config: {text.message}")
         report = _refused(path, text, dry_run is not None)
-        return _finish(report, source.decode("utf-8", errors="replace"))
+        return _finish(report, readable)
     registry = options.registry or default_registry()
     selection = options.selection or Selection.everything(registry)
     document = load(text)
+    if only_if_config:
+        reason = not_a_config(document)
+        if reason is not None:
+            return FileReport(path, skipped=reason)
     suppressions = Suppressions(document, registry, selection)
-    report = FileReport(path, suppressions.kept(_load_diagnostics(document.problems)))
+    report = FileReport(
+        path, suppressions.kept(_load_diagnostics(document.problems)), strict=options.strict
+    )
     if document.ok:
         context = _context(document, options)
         context.schema_errors = schema_errors(_as_trained(document.data), context.schema)

@@ -20,11 +20,9 @@ from losscfg import __version__
 from losscfg.terminal import use_color, write_lines
 
 if TYPE_CHECKING:
-    from losscfg.check import Options
     from losscfg.diagnostics import DryRunOptions, Outcome, Policy
     from losscfg.pipeline import DryRunStage
-    from losscfg.selection import Selection
-    from losscfg.settings import Settings
+    from losscfg.project import Project
 
 app = typer.Typer(
     name="losscfg",
@@ -75,10 +73,14 @@ class Amp(StrEnum):
 
 def usage_error(message: str) -> NoReturn:
     """A mistake in how losscfg was called: one line on stderr, exit code 2."""
+    usage_error_line(message)
+    raise typer.Exit(2)
+
+
+def usage_error_line(message: str) -> None:
     from losscfg.escaping import printable
 
     typer.echo(f"losscfg: error: {printable(message)}", err=True)
-    raise typer.Exit(2)
 
 
 def _version(value: bool) -> None:
@@ -104,6 +106,14 @@ PathsArgument = Annotated[
         show_default=False,
     ),
 ]
+CheckPathsArgument = Annotated[
+    Optional[list[str]],  # noqa: UP045
+    typer.Argument(
+        help="Config files, directories (searched for training configs in *.yaml, *.yml, "
+        "*.json) or - for stdin [default: .].",
+        show_default=False,
+    ),
+]
 SelectOption = Annotated[
     Optional[list[str]],  # noqa: UP045
     typer.Option("--select", help="Rules to run: codes, prefixes (LC2) or names, comma-separated."),
@@ -113,6 +123,22 @@ IgnoreOption = Annotated[
     typer.Option("--ignore", help="Rules to skip: codes, prefixes or names, comma-separated."),
 ]
 NoColorOption = Annotated[bool, typer.Option("--no-color", help="No colour (NO_COLOR works too).")]
+ExcludeOption = Annotated[
+    Optional[list[str]],  # noqa: UP045
+    typer.Option(
+        "--exclude",
+        help="Skip what these gitignore-style patterns match in a search (relative to the "
+        "working directory; added to the exclude settings), comma-separated.",
+    ),
+]
+ForceExcludeOption = Annotated[
+    bool,
+    typer.Option(
+        "--force-exclude",
+        help="Filter files named on the command line as a search filters what it finds: "
+        "only training configs, and nothing excluded (the pre-commit hooks use it).",
+    ),
+]
 ConfigOption = Annotated[
     Optional[Path],  # noqa: UP045
     typer.Option("--config", help="Settings file (default: the nearest pyproject.toml)."),
@@ -130,7 +156,7 @@ NumClassesOption = Annotated[
 
 @app.command()
 def check(
-    paths: PathsArgument = None,
+    paths: CheckPathsArgument = None,
     num_classes: NumClassesOption = None,
     output_format: Annotated[
         Optional[Format],  # noqa: UP045
@@ -154,9 +180,17 @@ def check(
     exit_zero: Annotated[
         bool, typer.Option("--exit-zero", help="Exit 0 even when diagnostics fail the run.")
     ] = False,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show infos too.")] = False,
+    verbose: Annotated[
+        bool,
+        typer.Option("--verbose", "-v", help="Show infos too, and list what a search skipped."),
+    ] = False,
     quiet: Annotated[
-        bool, typer.Option("--quiet", "-q", help="Print only the summary line.")
+        bool,
+        typer.Option(
+            "--quiet",
+            "-q",
+            help="Only the summary: its line (text, github) or object (json); not with sarif.",
+        ),
     ] = False,
     output: Annotated[
         Optional[str],  # noqa: UP045
@@ -166,6 +200,8 @@ def check(
     ] = None,
     no_color: NoColorOption = False,
     config: ConfigOption = None,
+    exclude: ExcludeOption = None,
+    force_exclude: ForceExcludeOption = False,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Also run the loss with torch (files without errors).")
     ] = False,
@@ -173,33 +209,59 @@ def check(
     targets: TargetsOption = Targets.auto,
 ) -> None:
     """Check configs: schema, class counts, AMP and the traps of PyYAML and torch."""
-    if not paths:
-        usage_error("give at least one path: a config file, a directory, or - for stdin")
-    settings = _settings(config)
-    options = _options(settings, num_classes, _selection(settings, select, ignore))
-    strict = settings.strict if strict is None else strict
+    paths = paths or ["."]
     fmt = output_format or (
         Format.github if os.environ.get("GITHUB_ACTIONS") == "true" else Format.text
     )
+    if quiet and fmt is Format.sarif:
+        usage_error("--quiet cannot shorten a SARIF log; leave out -q, or use --format json -q")
+    project = _project(
+        config,
+        select=select,
+        ignore=ignore,
+        num_classes=num_classes,
+        strict=strict,
+        exclude=exclude,
+        force_exclude=force_exclude,
+    )
     _libyaml_notice()
-    _refuse_unsafe_output(output, paths)
+    _refuse_unsafe_output(output, paths, project)
     stage = (
         _dry_run_stage(_dry_run_options(device=device, targets=targets.value)) if dry_run else None
     )
 
     from losscfg.diagnostics import Policy
-    from losscfg.pipeline import check_paths
 
-    outcome = check_paths(paths, options, dry_run=stage)
+    outcome = _check_paths(paths, project, stage)
+    if not outcome.reports:
+        _no_config_warning(outcome)
     with _open_output(output) as stream:
         _write_report(fmt, outcome, stream, verbose=verbose, quiet=quiet, no_color=no_color)
         if stage is not None and fmt is Format.text and not quiet:
             from losscfg.report.runs import render_table
+            from losscfg.terminal import width
 
             stream.write("\n")
-            lines = render_table(outcome, with_failures=False)
+            lines = render_table(outcome, with_failures=False, width=width(stream))
             write_lines(lines, stream, color=use_color(stream, no_color))
-    raise typer.Exit(_finish(outcome, Policy(strict=strict, exit_zero=exit_zero)))
+    raise typer.Exit(_finish(outcome, Policy(exit_zero=exit_zero)))
+
+
+def _check_paths(paths: list[str], project: Project, stage: DryRunStage | None) -> Outcome:
+    from losscfg.pipeline import check_paths
+    from losscfg.settings import SettingsError
+
+    try:
+        return check_paths(paths, project, dry_run=stage)
+    except SettingsError as problem:  # a nested pyproject.toml that cannot be used
+        usage_error(str(problem))
+
+
+def _no_config_warning(outcome: Outcome) -> None:
+    """As ruff does when it finds no Python file: a warning, and exit 0."""
+    skipped = len(outcome.skipped)
+    detail = f" ({skipped} paths skipped: not configs, excluded or ignored)" if skipped else ""
+    typer.echo(f"losscfg: warning: no training config found to check{detail}", err=True)
 
 
 def _libyaml_notice() -> None:
@@ -236,21 +298,22 @@ def _write_report(
     if fmt is Format.json:
         from losscfg.report import json as json_report
 
-        stream.write(json_report.render(reports))
+        stream.write(json_report.render(reports, skipped=outcome.skipped, quiet=quiet))
     elif fmt is Format.sarif:
         from losscfg.report import sarif
         from losscfg.rules import default_registry
 
         stream.write(sarif.render(reports, default_registry().by_code, version=__version__))
-    elif fmt is Format.github:
+    elif fmt is Format.github and not quiet:
         from losscfg.report import github
 
         for command in github.render(reports, verbose=verbose):
             stream.write(command + "\n")
-    else:
+    elif reports or fmt is Format.text:
         from losscfg.report.text import TextOptions, render
 
-        lines = render(reports, TextOptions(verbose=verbose, quiet=quiet))
+        options = TextOptions(verbose=verbose, quiet=quiet or fmt is Format.github)
+        lines = render(reports, options, skipped=outcome.skipped)
         write_lines(lines, stream, color=use_color(stream, no_color))
 
 
@@ -266,56 +329,57 @@ def _open_output(path: str | None) -> Iterator[IO[str]]:
         usage_error(str(problem))
 
 
-def _refuse_unsafe_output(output: str | None, paths: list[str]) -> None:
+def _refuse_unsafe_output(output: str | None, paths: list[str], project: Project) -> None:
     if output is None:
         return
     from losscfg.output import OutputError, refuse_unsafe
-    from losscfg.paths import collect
+    from losscfg.settings import SettingsError
 
     try:
-        refuse_unsafe(output, paths, collect(paths)[0])
-    except OutputError as problem:
+        checked = [target.path for target in project.search().collect(paths).targets]
+        refuse_unsafe(output, paths, checked)
+    except (OutputError, SettingsError) as problem:
         usage_error(str(problem))
 
 
-def _settings(config: Path | None) -> Settings:
-    from losscfg.settings import SettingsError, discover, from_file
+def _project(
+    config: Path | None,
+    *,
+    select: list[str] | None,
+    ignore: list[str] | None,
+    num_classes: int | None,
+    strict: bool | None = None,
+    exclude: list[str] | None = None,
+    force_exclude: bool = False,
+) -> Project:
+    """How each file is checked: its settings, under the command line's options."""
+    from losscfg.project import Overrides, Project
+    from losscfg.settings import SettingsError
 
-    try:
-        return from_file(config) if config is not None else discover()
-    except SettingsError as problem:
-        usage_error(str(problem))
-
-
-def _selection(settings: Settings, select: list[str] | None, ignore: list[str] | None) -> Selection:
-    from losscfg.registry import UnknownSelector
-    from losscfg.rules import default_registry
-    from losscfg.selection import Selection
-
-    def split(values: list[str] | None) -> list[str] | None:
-        if values is None:
-            return None
-        return [part.strip() for value in values for part in value.split(",") if part.strip()]
-
-    if select is not None and not split(select):
+    if select is not None and not _split(select):
         usage_error(
             "--select is empty, which would turn every rule off: name at least one rule "
             "(a code, a prefix such as LC2, a name, or ALL)"
         )
+    overrides = Overrides(
+        select=_split(select),
+        ignore=_split(ignore) or [],
+        num_classes=num_classes,
+        strict=strict,
+        exclude=_split(exclude) or [],
+        force_exclude=force_exclude,
+    )
     try:
-        return Selection.from_layers(
-            [(settings.select, settings.ignore), (split(select), split(ignore) or [])],
-            default_registry(),
-        )
-    except UnknownSelector as unknown:
-        where = f" (in {settings.source})" if settings.source else ""
-        usage_error(f"unknown rule {str(unknown)!r}{where}; `losscfg rules` lists them")
+        return Project(overrides, config=config)
+    except SettingsError as problem:
+        usage_error(str(problem))
 
 
-def _options(settings: Settings, num_classes: int | None, selection: Selection) -> Options:
-    from losscfg.pipeline import options_from
-
-    return options_from(settings, num_classes, selection)
+def _split(values: list[str] | None) -> list[str] | None:
+    """Comma-separated values, each option given any number of times."""
+    if values is None:
+        return None
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
 def _dry_run_options(**given: Any) -> DryRunOptions:
@@ -362,8 +426,7 @@ def dry_run_command(
     """Build each config's loss with torch and run forward and backward on random tensors."""
     if not paths:
         usage_error("give at least one path: a config file, a directory, or - for stdin")
-    settings = _settings(config)
-    options = _options(settings, num_classes, _selection(settings, select, ignore))
+    project = _project(config, select=select, ignore=ignore, num_classes=num_classes)
     stage = _dry_run_stage(
         _dry_run_options(
             device=device,
@@ -374,10 +437,11 @@ def dry_run_command(
             targets=targets.value,
         )
     )
-    from losscfg.pipeline import check_paths
     from losscfg.report import runs
 
-    outcome = check_paths(paths, options, dry_run=stage)
+    outcome = _check_paths(paths, project, stage)
+    if not outcome.reports:
+        _no_config_warning(outcome)
     if output_format is DryRunFormat.json:
         sys.stdout.write(runs.render_json(outcome))
     else:
@@ -388,7 +452,9 @@ def dry_run_command(
             + [f"--select {','.join(select)}" for _ in [0] if select]
             + [f"--ignore {','.join(ignore)}" for _ in [0] if ignore]
         )
-        lines = runs.render_table(outcome, rerun=rerun)
+        from losscfg.terminal import width
+
+        lines = runs.render_table(outcome, rerun=rerun, width=width(sys.stdout))
         write_lines(lines, sys.stdout, color=use_color(sys.stdout, no_color))
     sys.stdout.flush()
     raise typer.Exit(_finish(outcome, None))
@@ -413,9 +479,10 @@ def losses() -> None:
     """The loss catalogue: names, torch classes and parameters, read from the schema."""
     from losscfg.report.tables import losses_table
     from losscfg.schema import catalogue
+    from losscfg.terminal import width
 
     known = catalogue()
-    lines = losses_table(list(known.losses.values()), known.default_loss)
+    lines = losses_table(list(known.losses.values()), known.default_loss, width(sys.stdout))
     write_lines(lines, sys.stdout, color=use_color(sys.stdout, False))
 
 
@@ -424,8 +491,10 @@ def rules() -> None:
     """Every rule: code, name, severity and what it checks."""
     from losscfg.report.tables import rules_table
     from losscfg.rules import all_rules
+    from losscfg.terminal import width
 
-    write_lines(rules_table(all_rules()), sys.stdout, color=use_color(sys.stdout, False))
+    lines = rules_table(all_rules(), width(sys.stdout))
+    write_lines(lines, sys.stdout, color=use_color(sys.stdout, False))
 
 
 @app.command()
@@ -433,13 +502,19 @@ def rule(
     code: Annotated[str, typer.Argument(help="A rule code (LC201) or name (weight-length).")],
 ) -> None:
     """Explain one rule: what it checks, why, an example and the fix."""
+    from losscfg.report.page import markdown_lines, rule_page
     from losscfg.rules import find
+    from losscfg.terminal import width
 
     found = find(code)
     if found is None:
         usage_error(f"unknown rule {code!r}; `losscfg rules` lists them")
-    typer.echo(f"# {found.name} ({found.code})\n\nDefault severity: {found.severity}\n")
-    typer.echo(found.doc)
+    page = rule_page(found)
+    color = use_color(sys.stdout, False)
+    if color or sys.stdout.isatty():  # laid out for the terminal; piped, the Markdown itself
+        write_lines(markdown_lines(page, width(sys.stdout)), sys.stdout, color=color)
+    else:
+        typer.echo(page)
 
 
 class _Terminated(BaseException):
@@ -475,10 +550,12 @@ def main() -> None:
     # SIGTERM ends the run as SIGINT does: a report being written is left as it was.
     signal.signal(signal.SIGTERM, _terminated)
     try:
-        app(prog_name="losscfg")
+        code = app(prog_name="losscfg", standalone_mode=False)
+    except _USAGE_ERROR as problem:
+        code = _usage_problem(problem)
     except SystemExit:
         raise
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, typer.Abort):
         _stop_now("losscfg: interrupted", 130)
     except _Terminated as terminated:
         _stop_now("losscfg: terminated", terminated.code)
@@ -489,3 +566,25 @@ def main() -> None:
 
         typer.echo(whole_run(bug, version=__version__), err=True)
         sys.exit(3)
+    if code == 130:  # typer turns Ctrl-C in a command into exit code 130
+        _stop_now("losscfg: interrupted", 130)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+#: click's UsageError (typer may ship its own click): an unknown option, a bad value.
+_USAGE_ERROR: type[Exception] = next(
+    kind for kind in typer.BadParameter.__mro__ if kind.__name__ == "UsageError"
+)
+
+
+def _usage_problem(problem: Any) -> int:
+    """A usage error that click found (an unknown option, a bad value), in losscfg's voice."""
+    if type(problem).__name__ == "NoArgsIsHelpError":  # `losscfg` alone: the help, as click
+        problem.show()
+        return int(problem.exit_code)
+    message = problem.format_message()
+    if message[:1].isupper() and message[1:2].islower():
+        message = message[0].lower() + message[1:]
+    command = problem.ctx.command_path if problem.ctx is not None else "losscfg"
+    usage_error_line(f"{message.rstrip('.')}; see `{command} --help`")
+    return 2

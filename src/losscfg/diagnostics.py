@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, NamedTuple, Protocol
 
-#: How a report names standard input.
+#: How standard input is named on the command line, and how a report names it.
+STDIN = "-"
 STDIN_NAME = "<stdin>"
 
 
@@ -153,6 +154,8 @@ class FileReport:
     unreadable: bool = False  # the path could not be read (exit code 2)
     dry_run: DryRunResult | None = None
     dry_run_status: DryRunStatus | None = None  # None: no dry-run was asked for
+    skipped: str | None = None  # why a searched file was not checked: it is no config
+    strict: bool = False  # its settings make warnings fail too
 
     @property
     def runnable(self) -> bool:
@@ -185,7 +188,8 @@ class Summary(NamedTuple):
 
 
 class Policy(NamedTuple):
-    """What fails a run: errors, and warnings too with `strict`; nothing with `exit_zero`."""
+    """What fails a run: errors, and warnings too with `strict` (or in a report whose own
+    settings are strict); nothing with `exit_zero`."""
 
     strict: bool = False
     exit_zero: bool = False
@@ -200,10 +204,21 @@ def exit_code(reports: Sequence[FileReport], policy: Policy = _LENIENT) -> int:
         return 3
     if any(r.unreadable for r in reports):
         return 2
-    failing = {Severity.ERROR, Severity.WARNING} if policy.strict else {Severity.ERROR}
-    if not policy.exit_zero and any(d.severity in failing for r in reports for d in r.diagnostics):
+    if not policy.exit_zero and any(_fails(r, policy.strict or r.strict) for r in reports):
         return 1
     return 0
+
+
+def _fails(report: FileReport, strict: bool) -> bool:
+    failing = (Severity.ERROR, Severity.WARNING) if strict else (Severity.ERROR,)
+    return any(d.severity in failing for d in report.diagnostics)
+
+
+class Skipped(NamedTuple):
+    """A path a search passed over, and why (SPEC §5: not a config, excluded, ignored)."""
+
+    path: str
+    reason: str
 
 
 @dataclass
@@ -213,6 +228,7 @@ class Outcome:
     reports: list[FileReport]
     dry_run: DryRunOptions | None = None  # how the dry-run ran, when it was asked for
     torch_version: str | None = None
+    skipped: list[Skipped] = field(default_factory=list)
 
     def exit_code(self, policy: Policy = _LENIENT) -> int:
         return exit_code(self.reports, policy)

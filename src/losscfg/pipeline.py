@@ -6,14 +6,19 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 
 from losscfg.check import DryRun, Options
-from losscfg.diagnostics import DryRunOptions, DryRunStatus, FileReport, Outcome
-from losscfg.paths import collect
+from losscfg.diagnostics import (
+    STDIN,
+    DryRunOptions,
+    DryRunStatus,
+    FileReport,
+    Outcome,
+    Skipped,
+)
 from losscfg.problems import LoadProblem, Problem
-from losscfg.reading import STDIN, read_stdin
+from losscfg.project import Project
+from losscfg.reading import read_stdin
 from losscfg.rules.syntax import load_problem
-from losscfg.runner import check_all
-from losscfg.selection import Selection
-from losscfg.settings import Settings
+from losscfg.runner import Task, check_all
 
 
 class DryRunStage:
@@ -25,18 +30,32 @@ class DryRunStage:
 
 def check_paths(
     paths: Sequence[str],
-    options: Options,
+    project: Project,
     *,
     dry_run: DryRunStage | None = None,
     stdin: Callable[[], bytes] = read_stdin,
     on_report: Callable[[FileReport], None] | None = None,
 ) -> Outcome:
     """Check every config under `paths` (`-` is standard input), each read and inspected
-    once; with `dry_run`, also run each loss that the static check found no error in."""
-    files, unsearchable = collect(paths)
-    given_stdin = stdin() if STDIN in files else None
+    once, with the options of its own settings; with `dry_run`, also run each loss that the
+    static check found no error in. Files a search finds that are no configs are skipped."""
+    collected = project.search().collect(paths)
+    options: list[Options] = []
+    index: dict[int, int] = {}
+    tasks = []
+    for target in collected.targets:
+        chosen = project.options_for(target.settings)
+        if id(chosen) not in index:
+            index[id(chosen)] = len(options)
+            options.append(chosen)
+        tasks.append(Task(target.path, index[id(chosen)], target.only_if_config))
+    given_stdin = stdin() if any(t.path == STDIN for t in tasks) else None
     reports: list[FileReport] = []
-    for report in _reports(files, unsearchable, options, given_stdin, dry_run):
+    skipped = list(collected.skipped)
+    for report in _reports(tasks, options, collected.unsearchable, given_stdin, dry_run):
+        if report.skipped is not None:
+            skipped.append(Skipped(report.path, report.skipped))
+            continue
         if on_report is not None:
             on_report(report)
         reports.append(report)
@@ -44,13 +63,14 @@ def check_paths(
         reports,
         dry_run=dry_run.options if dry_run else None,
         torch_version=dry_run.torch_version if dry_run else None,
+        skipped=sorted(skipped),
     )
 
 
 def _reports(
-    files: Sequence[str],
+    tasks: Sequence[Task],
+    options: Sequence[Options],
     unsearchable: dict[str, str],
-    options: Options,
     stdin: bytes | None,
     dry_run: DryRunStage | None,
 ) -> Iterator[FileReport]:
@@ -64,20 +84,4 @@ def _reports(
             unreadable=True,
             dry_run_status=DryRunStatus.NOT_RUN if dry_run else None,
         )
-    yield from check_all(files, options, stdin=stdin, dry_run=dry_run.run if dry_run else None)
-
-
-def options_from(settings: Settings, num_classes: int | None, selection: Selection) -> Options:
-    """The check's options: the command line's class count wins over the settings'."""
-    count: int | None = num_classes
-    if num_classes is not None:
-        origin = f"--num-classes {num_classes}"
-    else:
-        count = settings.num_classes
-        origin = f"num-classes = {settings.num_classes} in {settings.source}"
-    return Options(
-        num_classes=count,
-        num_classes_origin=origin,
-        datasets=settings.datasets,
-        selection=selection,
-    )
+    yield from check_all(tasks, options, stdin=stdin, dry_run=dry_run.run if dry_run else None)

@@ -12,10 +12,8 @@ import os
 import re
 import stat
 
-from losscfg.diagnostics import STDIN_NAME, Span
+from losscfg.diagnostics import STDIN, STDIN_NAME, Span
 from losscfg.problems import LoadProblem, Problem
-
-STDIN = "-"
 
 #: Larger files are not read: no config is this large (a 100,000-value document is ~1 MB).
 MAX_BYTES = 32 * 1024 * 1024

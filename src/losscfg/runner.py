@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from losscfg.check import DryRun, Options, check_path
-from losscfg.diagnostics import FileReport
-from losscfg.reading import STDIN, shown_path
+from losscfg.diagnostics import STDIN, FileReport
+from losscfg.reading import shown_path
 from losscfg.rules import default_registry
 from losscfg.validation import validators_of
 
@@ -17,27 +17,38 @@ PARALLEL_FROM = 200
 _CHUNK = 64
 
 
+class Task(NamedTuple):
+    """One file to check: its path, the index of its options, and whether it was found by a
+    search (a file that is no config is then skipped)."""
+
+    path: str
+    options: int = 0
+    only_if_config: bool = False
+
+
 def check_all(
-    files: Sequence[str],
-    options: Options,
+    tasks: Sequence[Task],
+    options: Sequence[Options],
     *,
     stdin: bytes | None = None,
     dry_run: DryRun | None = None,
 ) -> Iterator[FileReport]:
-    """One report per file, in the order given. The dry-run (torch) runs in this process."""
-    workers = _workers(len(files))
-    if workers <= 1 or STDIN in files or dry_run is not None:
-        for path in files:
-            yield safe_check(path, options, stdin=stdin, dry_run=dry_run)
+    """One report per task, in the order given. The dry-run (torch) runs in this process."""
+    workers = _workers(len(tasks))
+    if workers <= 1 or any(t.path == STDIN for t in tasks) or dry_run is not None:
+        for task in tasks:
+            yield safe_check(task, options, stdin=stdin, dry_run=dry_run)
         return
     _warm_up(options)
-    yield from _in_pools(files, options, workers)
+    yield from _in_pools(tasks, options, workers)
 
 
 _DIED = "a worker process died while checking it"
 
 
-def _in_pools(files: Sequence[str], options: Options, workers: int) -> Iterator[FileReport]:
+def _in_pools(
+    files: Sequence[Task], options: Sequence[Options], workers: int
+) -> Iterator[FileReport]:
     """Check `files` in a pool of `workers`. When a worker dies (killed, out of memory), the
     files that were in flight are checked again one by one, each in a fresh one-worker pool,
     so that only a file that kills its worker is reported as such; then a new pool goes on."""
@@ -47,8 +58,8 @@ def _in_pools(files: Sequence[str], options: Options, workers: int) -> Iterator[
     while done < len(files):
         pool = _pool(workers, options)
         if pool is None:  # no semaphores here (a sandbox without /dev/shm): one process
-            for path in files[done:]:
-                yield safe_check(path, options)
+            for task in files[done:]:
+                yield safe_check(task, options)
             return
         try:
             try:
@@ -62,8 +73,8 @@ def _in_pools(files: Sequence[str], options: Options, workers: int) -> Iterator[
             return
         except BrokenProcessPool:
             suspects = files[done : done + _CHUNK * workers]
-            for path in suspects:
-                yield _alone(path, options)
+            for task in suspects:
+                yield _alone(task, options)
             done += len(suspects)
 
 
@@ -73,22 +84,22 @@ def _stop(pool: Any) -> None:
     pool.shutdown(wait=False, cancel_futures=True)
 
 
-def _alone(path: str, options: Options) -> FileReport:
+def _alone(task: Task, options: Sequence[Options]) -> FileReport:
     """Check one file in a fresh one-worker pool; a worker that dies on it is reported."""
     from concurrent.futures.process import BrokenProcessPool
 
     pool = _pool(1, options)
     if pool is None:
-        return safe_check(path, options)
+        return safe_check(task, options)
     try:
         with pool:
-            report: FileReport = pool.submit(_check_in_worker, path).result()
+            report: FileReport = pool.submit(_check_in_worker, task).result()
             return report
     except BrokenProcessPool:
-        return FileReport(shown_path(path), internal_error=_DIED)
+        return FileReport(shown_path(task.path), internal_error=_DIED)
 
 
-def _pool(workers: int, options: Options) -> Any:
+def _pool(workers: int, options: Sequence[Options]) -> Any:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -97,24 +108,34 @@ def _pool(workers: int, options: Options) -> Any:
             workers,
             mp_context=multiprocessing.get_context("fork"),
             initializer=_start_worker,
-            initargs=(options, os.getpid()),
+            initargs=(tuple(options), os.getpid()),
         )
     except (OSError, NotImplementedError):
         return None
 
 
 def safe_check(
-    path: str, options: Options, *, stdin: bytes | None = None, dry_run: DryRun | None = None
+    task: Task,
+    options: Sequence[Options],
+    *,
+    stdin: bytes | None = None,
+    dry_run: DryRun | None = None,
 ) -> FileReport:
     """Check one file; a bug in losscfg becomes a report that says so, not a crash."""
     try:
-        return check_path(path, options, stdin=stdin, dry_run=dry_run)
+        return check_path(
+            task.path,
+            options[task.options],
+            stdin=stdin,
+            dry_run=dry_run,
+            only_if_config=task.only_if_config,
+        )
     except Exception as bug:  # any exception here is a bug in losscfg: report it, go on
         import traceback
 
         where = traceback.extract_tb(bug.__traceback__)[-1]
         return FileReport(
-            shown_path(path),
+            shown_path(task.path),
             internal_error=f"{type(bug).__name__}: {bug} (at {os.path.basename(where.filename)}"
             f":{where.lineno})",
         )
@@ -123,10 +144,10 @@ def safe_check(
 class _Worker:
     """What a worker process checks with, set by the pool's initializer."""
 
-    options: Options | None = None
+    options: Sequence[Options] = ()
 
 
-def _start_worker(options: Options, parent: int) -> None:
+def _start_worker(options: Sequence[Options], parent: int) -> None:
     _Worker.options = options
     _die_with_parent(parent)
 
@@ -148,9 +169,9 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def _check_in_worker(path: str) -> FileReport:
-    assert _Worker.options is not None, "the pool's initializer did not run"
-    return safe_check(path, _Worker.options)
+def _check_in_worker(task: Task) -> FileReport:
+    assert _Worker.options, "the pool's initializer did not run"
+    return safe_check(task, _Worker.options)
 
 
 def _workers(files: int) -> int:
@@ -167,9 +188,10 @@ def _workers(files: int) -> int:
     return max(1, min(cores, files // _CHUNK))
 
 
-def _warm_up(options: Options) -> None:
+def _warm_up(options: Sequence[Options]) -> None:
     """Load what every check needs once, before forking: workers inherit it for free."""
     from losscfg.schema import default_schema
 
     default_registry()
-    validators_of(options.schema or default_schema())
+    for each in options:
+        validators_of(each.schema or default_schema())

@@ -13,7 +13,16 @@ from typing import Any, NamedTuple
 from losscfg.escaping import printable
 from losscfg.values import closest
 
-KEYS = ("select", "ignore", "strict", "num-classes", "datasets")
+KEYS = (
+    "select",
+    "ignore",
+    "strict",
+    "num-classes",
+    "datasets",
+    "exclude",
+    "extend-exclude",
+    "respect-gitignore",
+)
 
 
 class SettingsError(ValueError):
@@ -27,18 +36,52 @@ class Settings(NamedTuple):
     strict: bool = False
     num_classes: int | None = None
     datasets: Mapping[str, int] = MappingProxyType({})
+    exclude: tuple[str, ...] | None = None  # None: the default exclusions (paths.DEFAULT_EXCLUDE)
+    extend_exclude: tuple[str, ...] = ()
+    respect_gitignore: bool = True
+
+    @property
+    def folder(self) -> Path | None:
+        """The folder that relative `exclude` patterns start from."""
+        return self.source.parent if self.source is not None else None
 
 
 def discover(start: Path | None = None) -> Settings:
     """The settings of the nearest pyproject.toml with a [tool.losscfg] table, searching up."""
-    folder = (start or Path.cwd()).resolve()
-    for candidate in (folder, *folder.parents):
-        pyproject = candidate / "pyproject.toml"
-        if pyproject.is_file():
-            table = _table(pyproject)
-            if table is not None:
-                return _parse(table, pyproject)
-    return Settings()
+    return Finder().settings_for(start or Path.cwd())
+
+
+class Finder:
+    """Settings per folder, as ruff finds them: the nearest pyproject.toml with a
+    [tool.losscfg] table above the folder. Each folder and each file is looked at once."""
+
+    def __init__(self) -> None:
+        self._by_folder: dict[Path, Settings] = {}
+
+    def settings_for(self, folder: Path) -> Settings:
+        folder = folder.absolute()
+        walked: list[Path] = []
+        found: Settings | None = None
+        for candidate in (folder, *folder.parents):
+            found = self._by_folder.get(candidate)
+            if found is not None:
+                break
+            walked.append(candidate)
+            found = _settings_in(candidate)
+            if found is not None:
+                break
+        found = found or Settings()
+        for candidate in walked:
+            self._by_folder[candidate] = found
+        return found
+
+
+def _settings_in(folder: Path) -> Settings | None:
+    pyproject = folder / "pyproject.toml"
+    if not pyproject.is_file():
+        return None
+    table = _table(pyproject)
+    return None if table is None else _parse(table, pyproject)
 
 
 def from_file(path: Path) -> Settings:
@@ -116,6 +159,12 @@ def _parse(table: Mapping[str, Any], path: Path) -> Settings:
             f"{path}: datasets must be a table of dataset name = class count (an integer >= 1), "
             "e.g. datasets = { tiny_imagenet = 200 }"
         )
+    respect_gitignore = table.get("respect-gitignore", True)
+    if not isinstance(respect_gitignore, bool):
+        raise SettingsError(
+            f"{path}: respect-gitignore must be true or false, not {respect_gitignore!r}"
+        )
+    exclude = table.get("exclude")
     select = table.get("select")
     if select is not None and not select:
         raise SettingsError(
@@ -129,7 +178,19 @@ def _parse(table: Mapping[str, Any], path: Path) -> Settings:
         strict=strict,
         num_classes=num_classes,
         datasets=dict(datasets),
+        exclude=None if exclude is None else _patterns(exclude, "exclude", path),
+        extend_exclude=_patterns(table.get("extend-exclude", []), "extend-exclude", path),
+        respect_gitignore=respect_gitignore,
     )
+
+
+def _patterns(value: Any, key: str, path: Path) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise SettingsError(
+            f"{path}: {key} must be a list of gitignore-style patterns, "
+            f'e.g. {key} = ["experiments/old/", "*.draft.yaml"]'
+        )
+    return tuple(value)
 
 
 def _codes(value: Any, key: str, path: Path) -> tuple[str, ...]:

@@ -67,7 +67,7 @@ def test_torch_warnings_are_reported(cli, in_tmp: Path) -> None:  # type: ignore
 def test_text_report_is_a_table(cli, in_tmp: Path) -> None:  # type: ignore[no-untyped-def]
     write(in_tmp, "configs/a.yaml", "loss:\n  name: sqr_hinge\n")
     write(in_tmp, "configs/b.yaml", "loss:\n  name: focal\n")
-    result = cli.invoke(app, ["dry-run", "configs"])
+    result = cli.invoke(app, ["dry-run", "configs"], env={"COLUMNS": "120"})  # nothing wraps
     lines = result.stdout.splitlines()
     assert lines[0].startswith("losscfg dry-run on cpu (torch ")
     assert lines[1] == "configs in configs/"

@@ -6,17 +6,21 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from losscfg.diagnostics import FileReport, Summary
+from losscfg.diagnostics import FileReport, Skipped, Summary
 from losscfg.escaping import utf8_safe
 
 VERSION = 1
 
 
-def render(reports: Sequence[FileReport]) -> str:
+def render(
+    reports: Sequence[FileReport], *, skipped: Sequence[Skipped] = (), quiet: bool = False
+) -> str:
+    """The report; `skipped`: what a search passed over, and why. With `quiet`, only the
+    version and the summary."""
     summary = Summary.of(reports)
-    document: dict[str, Any] = {
-        "version": VERSION,
-        "files": [
+    document: dict[str, Any] = {"version": VERSION}
+    if not quiet:
+        document["files"] = [
             {
                 "path": report.path,
                 "loss": report.loss,
@@ -25,13 +29,13 @@ def render(reports: Sequence[FileReport]) -> str:
                 "diagnostics": [d.to_dict() for d in report.diagnostics],
             }
             for report in reports
-        ],
-        "summary": {
-            "files": summary.files,
-            "errors": summary.errors,
-            "warnings": summary.warnings,
-            "infos": summary.infos,
-        },
+        ]
+        document["skipped"] = [{"path": s.path, "reason": s.reason} for s in skipped]
+    document["summary"] = {
+        "files": summary.files,
+        "errors": summary.errors,
+        "warnings": summary.warnings,
+        "infos": summary.infos,
     }
     return json.dumps(encodable(document), indent=2, ensure_ascii=False) + "\n"
 

@@ -6,6 +6,7 @@ import json
 import os
 import shlex
 from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Literal
 
 from losscfg.diagnostics import (
     DryRunOptions,
@@ -17,23 +18,40 @@ from losscfg.diagnostics import (
 from losscfg.escaping import printable
 from losscfg.report import text
 from losscfg.report.json import encodable
-from losscfg.terminal import Piece
+from losscfg.terminal import Piece, measure, rendered, wrapped
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 VERSION = 1
 
-_HEADER = (
-    "config",
-    "loss",
-    "classes",
-    "targets",
-    "amp",
-    "loss value",
-    "dtype",
-    "grad norm",
-    "fwd ms",
-    "bwd ms",
-    "peak mem",
-    "status",
+# The table's columns: key, header, a number (aligned right).
+_COLUMNS = (
+    ("config", "config", False),
+    ("loss", "loss", False),
+    ("classes", "classes", True),
+    ("targets", "targets", False),
+    ("amp", "amp", False),
+    ("value", "loss value", True),
+    ("dtype", "dtype", False),
+    ("grad", "grad norm", True),
+    ("fwd", "fwd ms", True),
+    ("bwd", "bwd ms", True),
+    ("memory", "peak mem", True),
+    ("status", "status", False),
+)
+# What gives way, in this order, when the table is wider than the terminal (the loss's dtype
+# first: it is float32 but for a loss that autocast runs in its own dtype). The config, the loss
+# and the status always stay; the JSON report has every column at any width.
+_GIVE_WAY = (
+    ("dtype",),
+    ("memory",),
+    ("fwd", "bwd"),
+    ("classes",),
+    ("targets",),
+    ("grad",),
+    ("amp",),
+    ("value",),
 )
 _STATUS_STYLE = {
     DryRunStatus.PASSED: "green",
@@ -97,16 +115,22 @@ def counts(reports: Sequence[FileReport]) -> dict[str, int]:
 
 
 def render_table(
-    outcome: Outcome, *, with_failures: bool = True, rerun: str = "losscfg check"
+    outcome: Outcome,
+    *,
+    with_failures: bool = True,
+    rerun: str = "losscfg check",
+    width: int | None = None,
 ) -> Iterator[list[Piece]]:
     """The table of runs, then why each config failed or did not run, the warnings torch gave,
     and a summary line. Without `with_failures` (the check's report says why), only the configs
-    that ran, and no reasons."""
+    that ran, and no reasons. The table fits in `width` columns (`terminal.width`): where it is
+    narrow, columns give way (`_GIVE_WAY`); None shows every column, as wide as it takes. The
+    lines above and below it wrap, but for the reasons (`_failures`)."""
     options = outcome.dry_run or DryRunOptions()
     reports = outcome.reports
     if not with_failures:
         reports = [report for report in reports if report.dry_run is not None]
-    yield [
+    title = [
         (f"losscfg dry-run on {options.device}", "bold"),
         (
             f" (torch {outcome.torch_version}): batch {options.batch_size}, {options.steps} "
@@ -114,31 +138,22 @@ def render_table(
             "",
         ),
     ]
+    yield from wrapped(title, width)
     folder = _common_folder([report.path for report in reports])
     if folder:
-        yield [(f"configs in {printable(folder)}{os.sep}", "")]
+        yield from wrapped([(f"configs in {printable(folder)}{os.sep}", "")], width)
     yield []
-    header: tuple[str, ...] = _HEADER
-    table = [header] + [_cells(report, folder) for report in reports]
-    if not any(r.dry_run and r.dry_run.peak_memory_bytes is not None for r in reports):
-        memory = header.index("peak mem")  # measured on CUDA only
-        table = [line[:memory] + line[memory + 1 :] for line in table]
-        header = table[0]
-    widths = [max(len(line[i]) for line in table) for i in range(len(header))]
-    yield [("  ".join(c.ljust(w) for c, w in zip(header, widths, strict=True)).rstrip(), "bold")]
-    for report, cells in zip(reports, table[1:], strict=True):
-        style = _STATUS_STYLE.get(status(report), "")
-        line = "  ".join(c.ljust(w) for c, w in zip(cells[:-1], widths, strict=False))
-        yield [(line + "  ", ""), (cells[-1], style)]
+    yield from rendered(_table(reports, folder, width), width)
     if with_failures:
-        yield from _failures(reports, rerun)
+        yield from _failures(reports, rerun, width)
     for report in reports:
         for warning in report.dry_run.torch_warnings if report.dry_run else []:
-            yield [
+            said = [
                 (f"{printable(report.path)}: ", "bold"),
                 ("torch warned: ", "yellow"),
                 (printable(warning), ""),
             ]
+            yield from wrapped(said, width)
     total = counts(reports)
     summary = f"{total['passed']} passed, {total['failed']} failed, {total['not_run']} not run"
     configs = total["configs"]
@@ -147,7 +162,36 @@ def render_table(
     yield [(f"{summary} ({configs} config{'s' if configs != 1 else ''})", style)]
 
 
-def _failures(reports: Sequence[FileReport], rerun: str) -> Iterator[list[Piece]]:
+def _table(reports: Sequence[FileReport], folder: str, width: int | None) -> Table:
+    """The richest table that fits in `width`, no row wrapped: every column, its headers on one
+    line, then on a line a word (narrower), then fewer columns (`_GIVE_WAY`); at the last, a
+    long config path folds. The peak memory is a column only when it was measured (on CUDA)."""
+    rows = [(report, _cells(report, folder)) for report in reports]
+    gone = (
+        set()
+        if any(r.dry_run and r.dry_run.peak_memory_bytes is not None for r in reports)
+        else {"memory"}
+    )
+    table = _layout(rows, gone, stacked=False)
+    if width is None:
+        return table
+    for give_way in ((), *_GIVE_WAY):
+        gone |= set(give_way)
+        for stacked in (False, True):
+            table = _layout(rows, gone, stacked=stacked)
+            if measure(table)[1] <= width:
+                return table
+    return table
+
+
+def _failures(
+    reports: Sequence[FileReport], rerun: str, width: int | None
+) -> Iterator[list[Piece]]:
+    """Why each config did not pass, unwrapped as the check's report is (a terminal wraps it
+    softly, and what is copied from it is whole): a config not run says where to see why, on a
+    line of its own where the line would be wider than `width`."""
+    from rich.cells import cell_len
+
     problems = [r for r in reports if status(r) is not DryRunStatus.PASSED]
     if problems:
         yield []
@@ -164,14 +208,13 @@ def _failures(reports: Sequence[FileReport], rerun: str) -> Iterator[list[Piece]
         ):
             errors = report.count(Severity.ERROR)
             path = printable(report.path)
-            yield [
-                (f"{path}: ", "bold"),
-                (
-                    f"not run: {errors} error{'s' if errors != 1 else ''} in the static check "
-                    f"(see {rerun} {shlex.quote(path)})",
-                    "yellow",
-                ),
-            ]
+            why = f"not run: {errors} error{'s' if errors != 1 else ''} in the static check"
+            see = f"(see {rerun} {shlex.quote(path)})"
+            if width is None or cell_len(f"{path}: {why} {see}") <= width:
+                yield [(f"{path}: ", "bold"), (f"{why} {see}", "yellow")]
+            else:  # the command on a line of its own, whole (to copy)
+                yield [(f"{path}: ", "bold"), (why, "yellow")]
+                yield [(f"  {see}", "yellow")]
         else:
             yield from text.diagnostics(report, only=Severity.ERROR)
 
@@ -193,26 +236,55 @@ def _common_folder(paths: list[str]) -> str:
     return "" if folder in paths else folder
 
 
-def _cells(report: FileReport, folder: str) -> tuple[str, ...]:
+def _layout(
+    rows: Sequence[tuple[FileReport, dict[str, str]]], gone: set[str], *, stacked: bool
+) -> Table:
+    """The table of the columns not `gone`; `stacked`: a header's words one above the other,
+    the headers aligned at the bottom."""
+    from rich.align import Align
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(box=None, padding=(0, 1), pad_edge=False, show_edge=False, header_style="bold")
+    keys = [key for key, *_ in _COLUMNS if key not in gone]
+    for key, header, number in _COLUMNS:
+        if key in gone:
+            continue
+        justify: Literal["left", "right"] = "right" if number else "left"
+        table.add_column(
+            Align(Text(header.replace(" ", "\n")), justify, vertical="bottom")
+            if stacked
+            else header,
+            justify=justify,
+            no_wrap=key != "config",
+            overflow="fold",
+        )
+    for report, cells in rows:
+        style = _STATUS_STYLE.get(status(report), "")
+        table.add_row(*(Text(cells[key], style=style if key == "status" else "") for key in keys))
+    return table
+
+
+def _cells(report: FileReport, folder: str) -> dict[str, str]:
     result = report.dry_run
-    loss = report.loss or "-"
-    path = printable(os.path.relpath(report.path, folder) if folder else report.path)
+    cells = dict.fromkeys((key for key, *_ in _COLUMNS), "-")
+    cells["config"] = printable(os.path.relpath(report.path, folder) if folder else report.path)
+    cells["loss"] = report.loss or "-"
+    cells["status"] = str(status(report))
     if result is None:
-        return (path, loss, "-", "-", "-", "-", "-", "-", "-", "-", "-", str(status(report)))
-    return (
-        path,
-        loss,
-        str(result.num_classes),
-        result.targets or "-",
-        result.amp_dtype or "off",
-        _format(result.loss_value, "{:.4g}"),
-        result.loss_dtype or "-",
-        _format(result.grad_norm, "{:.4g}"),
-        _format(result.forward_ms, "{:.2f}"),
-        _format(result.backward_ms, "{:.2f}"),
-        _memory(result.peak_memory_bytes),
-        str(status(report)),
+        return cells
+    cells.update(
+        classes=str(result.num_classes),
+        targets=result.targets or "-",
+        amp=result.amp_dtype or "off",
+        value=_format(result.loss_value, "{:.4g}"),
+        dtype=result.loss_dtype or "-",
+        grad=_format(result.grad_norm, "{:.4g}"),
+        fwd=_format(result.forward_ms, "{:.2f}"),
+        bwd=_format(result.backward_ms, "{:.2f}"),
+        memory=_memory(result.peak_memory_bytes),
     )
+    return cells
 
 
 def _format(value: float | None, pattern: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
-from losscfg.diagnostics import Diagnostic, FileReport, Severity, Summary
+from losscfg.diagnostics import Diagnostic, FileReport, Severity, Skipped, Summary
 from losscfg.escaping import printable, same_width
 from losscfg.terminal import Piece
 
@@ -20,18 +20,30 @@ _SEVERITY_STYLE = {
 
 
 class TextOptions(NamedTuple):
-    verbose: bool = False  # show infos
+    verbose: bool = False  # show infos, and what a search skipped
     quiet: bool = False  # only the summary line
 
 
-def render(reports: Iterable[FileReport], options: TextOptions) -> Iterator[list[Piece]]:
-    """Lines of the report, each a list of styled pieces; the summary comes last."""
+def render(
+    reports: Iterable[FileReport], options: TextOptions, *, skipped: Iterable[Skipped] = ()
+) -> Iterator[list[Piece]]:
+    """Lines of the report, each a list of styled pieces; the summary comes last (none when
+    no file was checked: the command warns about that on its own)."""
     seen: list[FileReport] = []
     for report in reports:
         seen.append(report)
         if not options.quiet:
             yield from diagnostics(report, verbose=options.verbose)
-    yield summary_line(Summary.of(seen, with_infos=options.verbose), verbose=options.verbose)
+    if options.verbose and not options.quiet:
+        yield from skipped_lines(skipped)
+    if seen:
+        yield summary_line(Summary.of(seen, with_infos=options.verbose), verbose=options.verbose)
+
+
+def skipped_lines(skipped: Iterable[Skipped]) -> Iterator[list[Piece]]:
+    """`skipped: mkdocs.yml: not a training config: ...`, one line per path."""
+    for entry in skipped:
+        yield [("skipped ", "dim"), (printable(entry.path), "bold"), (": " + entry.reason, "dim")]
 
 
 def diagnostics(
