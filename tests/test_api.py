@@ -22,6 +22,7 @@ JSON_FIELDS = [
     "column",
     "end_line",
     "end_column",
+    "fix",  # SPEC §13: null, or the fix
 ]
 
 

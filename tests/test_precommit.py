@@ -17,7 +17,8 @@ from helpers import ROOT
 
 def test_manifest_is_valid_for_pre_commit() -> None:
     hooks = {hook["id"]: hook for hook in load_manifest(str(ROOT / ".pre-commit-hooks.yaml"))}
-    assert set(hooks) == {"losscfg", "losscfg-dry-run"}
+    assert set(hooks) == {"losscfg", "losscfg-dry-run", "losscfg-fix"}
+    assert hooks["losscfg-fix"]["entry"] == "losscfg check --fix --force-exclude"
     check = hooks["losscfg"]
     assert (check["entry"], check["language"]) == ("losscfg check --force-exclude", "python")
     assert check["types_or"] == ["yaml", "json"] and check["require_serial"] is True
@@ -154,3 +155,19 @@ def test_readme_snippet_on_the_framework_s_repository(tmp_path: Path) -> None:
     failing = re.findall(r"^(\S+):\d+:\d+: (?:error|warning) (LC\d+)", output, re.MULTILINE)
     assert len(failing) == 4 and {code for _, code in failing} == {"LC002"}, output
     assert "4 errors, 0 warnings in 4 files (133 checked)" in output
+
+
+@pytest.mark.network
+@pytest.mark.slow
+def test_fix_hook_fails_the_commit_and_leaves_the_file_fixed(tmp_path: Path) -> None:
+    project = _project(tmp_path)
+    config = project / "configs" / "fixable.yaml"
+    config.write_text("loss:\n  name: Cross_Entropy  # keep me\n  label_smoothing: 1e-1\n")
+    _git(project, "add", ".")
+    result = _pre_commit(project, tmp_path, "try-repo", str(ROOT), "losscfg-fix", "--all-files")
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert "files were modified by this hook" in output
+    assert config.read_text() == "loss:\n  name: cross_entropy  # keep me\n  label_smoothing: 0.1\n"
+    for name, text in NOT_CONFIGS.items():  # the files that are no configs are left alone
+        assert (project / name).read_text(encoding="utf-8") == text

@@ -57,7 +57,11 @@ def test_loss_table_matches_the_schema() -> None:
 _OUTPUT = re.compile(
     r"<!-- output: (.+?) \(tests/test_readme.py runs it\) -->\n```console\n(.*?)```", re.S
 )
-_PLACES = {"in this repository": ROOT, "at the root of giovannipollo/fat": FAT_REPO}
+_PLACES = {
+    "in this repository": ROOT,
+    "at the root of giovannipollo/fat": FAT_REPO,
+    "in a copy of examples/broken/mistakes.yaml": ROOT / "examples" / "broken" / "mistakes.yaml",
+}
 
 
 def test_every_console_block_with_output_is_run() -> None:
@@ -75,9 +79,12 @@ def test_a_readme_example_prints_what_the_readme_shows(
     from losscfg.cli import app
 
     folder = _PLACES[place]
-    if not folder.is_dir():
+    if folder.is_file():
+        shutil.copy(folder, tmp_path)
+        folder = tmp_path
+    elif not folder.is_dir():
         pytest.skip(f"the shared corpus is absent: no folder {folder}")
-    if folder != ROOT:
+    elif folder != ROOT:
         folder = Path(shutil.copytree(folder, tmp_path / "copy"))
         subprocess.run(["git", "init", "-q"], cwd=folder, check=True)
     for variable in ("GITHUB_ACTIONS", "NO_COLOR", "FORCE_COLOR"):

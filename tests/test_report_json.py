@@ -37,6 +37,7 @@ def test_json_contract(cli, in_tmp: Path) -> None:  # type: ignore[no-untyped-de
                 "column": 11,
                 "end_line": 5,
                 "end_column": 21,
+                "fix": None,
             }
         ],
     }

@@ -20,9 +20,12 @@ from losscfg.diagnostics import (
     DryRunResult,
     DryRunStatus,
     FileReport,
+    Fix,
+    FixMode,
     Severity,
 )
 from losscfg.document import Document, load
+from losscfg.edits import Unfixable, edits_for
 from losscfg.problems import LoadProblem, Problem
 from losscfg.reading import decode, read, shown_path, split_lines
 from losscfg.registry import Registry, Rule
@@ -46,6 +49,7 @@ class Options(NamedTuple):
     schema: LossSchema | None = None  # None: the schema shipped with losscfg
     registry: Registry | None = None  # None: every rule of losscfg.rules
     strict: bool = False  # warnings fail too (the file's settings, or --strict)
+    fix: FixMode | None = None  # --fix or --diff: see losscfg.fixing
 
 
 def check_text(
@@ -224,12 +228,20 @@ def _place(rule: Rule, finding: Finding, document: Document) -> Diagnostic:
     if path is None:
         return rule.diagnostic(finding.message, hint=finding.hint, severity=finding.severity)
     span = document.span(path, key=finding.at_key) if path or finding.at_key else None
+    fix, hint = None, finding.hint
+    if finding.fix is not None:
+        try:
+            edits = edits_for(finding.fix.changes, document)
+            fix = Fix(finding.fix.applicability, finding.fix.message, edits, finding.fix.changes)
+        except Unfixable as reason:
+            hint = f"{hint} (no automatic fix: {reason})" if hint else f"no automatic fix: {reason}"
     return rule.diagnostic(
         finding.message,
         span=span,
-        hint=finding.hint,
+        hint=hint,
         pointer=document.pointer(path),
         severity=finding.severity,
+        fix=fix,
     )
 
 

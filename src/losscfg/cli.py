@@ -20,9 +20,10 @@ from losscfg import __version__
 from losscfg.terminal import use_color, write_lines
 
 if TYPE_CHECKING:
-    from losscfg.diagnostics import DryRunOptions, Outcome, Policy
+    from losscfg.diagnostics import DryRunOptions, FixMode, Outcome, Policy
     from losscfg.pipeline import DryRunStage
     from losscfg.project import Project
+    from losscfg.report.text import FixDisplay
 
 app = typer.Typer(
     name="losscfg",
@@ -202,6 +203,24 @@ def check(
     config: ConfigOption = None,
     exclude: ExcludeOption = None,
     force_exclude: ForceExcludeOption = False,
+    fix: Annotated[
+        bool, typer.Option("--fix", help="Apply the safe fixes in place (see `losscfg rules`).")
+    ] = False,
+    unsafe_fixes: Annotated[
+        bool,
+        typer.Option(
+            "--unsafe-fixes", help="Offer and apply the unsafe fixes too (they change training)."
+        ),
+    ] = False,
+    diff: Annotated[
+        bool,
+        typer.Option(
+            "--diff", help="Print the fixes as a unified diff and write nothing (exit 1 if any)."
+        ),
+    ] = False,
+    show_fixes: Annotated[
+        bool, typer.Option("--show-fixes", help="List what --fix fixed.")
+    ] = False,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Also run the loss with torch (files without errors).")
     ] = False,
@@ -215,6 +234,7 @@ def check(
     )
     if quiet and fmt is Format.sarif:
         usage_error("--quiet cannot shorten a SARIF log; leave out -q, or use --format json -q")
+    mode = _fix_mode(fix=fix, diff=diff, unsafe=unsafe_fixes, paths=paths)
     project = _project(
         config,
         select=select,
@@ -223,6 +243,7 @@ def check(
         strict=strict,
         exclude=exclude,
         force_exclude=force_exclude,
+        fix=mode,
     )
     _libyaml_notice()
     _refuse_unsafe_output(output, paths, project)
@@ -235,8 +256,22 @@ def check(
     outcome = _check_paths(paths, project, stage)
     if not outcome.reports:
         _no_config_warning(outcome)
-    with _open_output(output) as stream:
-        _write_report(fmt, outcome, stream, verbose=verbose, quiet=quiet, no_color=no_color)
+    if mode is not None and not mode.write:
+        raise typer.Exit(_show_diff(outcome, Policy(exit_zero=exit_zero)))
+    fixed_stdin = _fixed_stdin(outcome)
+    if fixed_stdin is not None:  # the fixed text owns standard output; the report goes aside
+        sys.stdout.write(fixed_stdin)
+        sys.stdout.flush()
+    with _open_output(output, stderr=fixed_stdin is not None) as stream:
+        _write_report(
+            fmt,
+            outcome,
+            stream,
+            verbose=verbose,
+            quiet=quiet,
+            no_color=no_color,
+            fixes=_fix_display(mode, unsafe_fixes, show_fixes),
+        )
         if stage is not None and fmt is Format.text and not quiet:
             from losscfg.report.runs import render_table
             from losscfg.terminal import width
@@ -245,6 +280,43 @@ def check(
             lines = render_table(outcome, with_failures=False, width=width(stream))
             write_lines(lines, stream, color=use_color(stream, no_color))
     raise typer.Exit(_finish(outcome, Policy(exit_zero=exit_zero)))
+
+
+def _fix_mode(*, fix: bool, diff: bool, unsafe: bool, paths: list[str]) -> FixMode | None:
+    from losscfg.diagnostics import FixMode
+
+    if not (fix or diff):
+        return None
+    if diff and "-" in paths:
+        usage_error("--diff shows the changes to files; with standard input use --fix")
+    return FixMode(unsafe=unsafe, write=not diff)
+
+
+def _fix_display(mode: FixMode | None, unsafe: bool, show_fixes: bool) -> FixDisplay:
+    from losscfg.report.text import FixDisplay
+
+    return FixDisplay(fixing=mode is not None, unsafe=unsafe, show_fixes=show_fixes)
+
+
+def _fixed_stdin(outcome: Outcome) -> str | None:
+    for report in outcome.reports:
+        if report.fixes is not None and report.fixes.text is not None:
+            return report.fixes.text
+    return None
+
+
+def _show_diff(outcome: Outcome, policy: Policy) -> int:
+    """`--diff`: the changes as a unified diff on stdout, a count on stderr; nothing written.
+    Exit 1 when a fix would change a file, else as the check."""
+    fixed = 0
+    for report in outcome.reports:
+        if report.fixes is not None and report.fixes.diff:
+            sys.stdout.write(report.fixes.diff)
+            fixed += len(report.fixes.fixed)
+    sys.stdout.flush()
+    typer.echo(f"losscfg: would fix {fixed} {'problem' if fixed == 1 else 'problems'}", err=True)
+    code = _finish(outcome, policy)
+    return max(code, 1) if fixed and not policy.exit_zero else code
 
 
 def _check_paths(paths: list[str], project: Project, stage: DryRunStage | None) -> Outcome:
@@ -293,6 +365,7 @@ def _write_report(
     verbose: bool,
     quiet: bool,
     no_color: bool,
+    fixes: FixDisplay | None = None,
 ) -> None:
     reports = outcome.reports
     if fmt is Format.json:
@@ -312,18 +385,18 @@ def _write_report(
     elif reports or fmt is Format.text:
         from losscfg.report.text import TextOptions, render
 
-        options = TextOptions(verbose=verbose, quiet=quiet or fmt is Format.github)
+        options = TextOptions(verbose=verbose, quiet=quiet or fmt is Format.github, fixes=fixes)
         lines = render(reports, options, skipped=outcome.skipped)
         write_lines(lines, stream, color=use_color(stream, no_color))
 
 
 @contextmanager
-def _open_output(path: str | None) -> Iterator[IO[str]]:
-    """stdout, or the --output file, written whole at the end (never half a report)."""
+def _open_output(path: str | None, *, stderr: bool = False) -> Iterator[IO[str]]:
+    """stdout (stderr), or the --output file, written whole at the end (never half a report)."""
     from losscfg.output import OutputError, report_stream
 
     try:
-        with report_stream(path) as stream:
+        with report_stream(path, standard=sys.stderr if stderr else None) as stream:
             yield stream
     except OutputError as problem:
         usage_error(str(problem))
@@ -351,6 +424,7 @@ def _project(
     strict: bool | None = None,
     exclude: list[str] | None = None,
     force_exclude: bool = False,
+    fix: FixMode | None = None,
 ) -> Project:
     """How each file is checked: its settings, under the command line's options."""
     from losscfg.project import Overrides, Project
@@ -368,6 +442,7 @@ def _project(
         strict=strict,
         exclude=_split(exclude) or [],
         force_exclude=force_exclude,
+        fix=fix,
     )
     try:
         return Project(overrides, config=config)

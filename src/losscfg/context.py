@@ -11,6 +11,7 @@ from typing import Any, NamedTuple, TypeGuard
 from losscfg.conversions import convert
 from losscfg.diagnostics import DryRunResult, Severity
 from losscfg.document import Document, Path
+from losscfg.remedies import Remedy
 from losscfg.schema import Catalogue, Loss, LossSchema, conversion, default_schema
 
 #: Where a class count came from, as the JSON report names it (SPEC §6).
@@ -43,6 +44,7 @@ class Finding(NamedTuple):
     hint: str | None = None
     severity: Severity | None = None  # when it differs from the rule's default
     at_key: bool = False  # point at the key rather than at its value
+    fix: Remedy | None = None  # what repairs it, when one meaning is certain (SPEC §13)
 
 
 class SchemaError(NamedTuple):

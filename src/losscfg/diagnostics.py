@@ -43,6 +43,47 @@ class Span(NamedTuple):
         return (self.line, self.column) == (self.end_line, self.end_column)
 
 
+class Applicability(StrEnum):
+    """SPEC §13: safe fixes keep what the trainer does (or give a crashing file its one obvious
+    meaning); unsafe ones change what training does."""
+
+    SAFE = "safe"
+    UNSAFE = "unsafe"
+
+
+class Edit(NamedTuple):
+    """Replace the text from (line, column) to (end_line, end_column) with `content`: 1-based,
+    the end just past the last character replaced, as a diagnostic's span."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    content: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return self._asdict()
+
+
+class Fix(NamedTuple):
+    """Edits of the original text that repair a diagnostic (SPEC §13).
+
+    `changes` says what the edits mean for the loaded data (see `losscfg.remedies`): a pass of
+    fixes is kept only when the file then loads to exactly that."""
+
+    applicability: Applicability
+    message: str
+    edits: tuple[Edit, ...]
+    changes: tuple[Any, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "applicability": str(self.applicability),
+            "message": self.message,
+            "edits": [edit.to_dict() for edit in self.edits],
+        }
+
+
 class Diagnostic(NamedTuple):
     """One problem in one file, as the JSON report (SPEC §6) carries it."""
 
@@ -56,6 +97,7 @@ class Diagnostic(NamedTuple):
     column: int | None = None
     end_line: int | None = None
     end_column: int | None = None
+    fix: Fix | None = None
 
     def sort_key(self) -> tuple[int, int, int, str]:
         return (self.line or 0, self.column or 0, self.severity.rank, self.code)
@@ -72,6 +114,7 @@ class Diagnostic(NamedTuple):
             "column": self.column,
             "end_line": self.end_line,
             "end_column": self.end_column,
+            "fix": self.fix.to_dict() if self.fix is not None else None,
         }
 
 
@@ -140,6 +183,28 @@ class DryRunOptions(NamedTuple):
     targets: str = "auto"  # auto (the trainer's labels on a built-in dataset), labels, natural
 
 
+class FixMode(NamedTuple):
+    """`--fix` (write), `--diff` (write nothing: show), and whether unsafe fixes apply."""
+
+    unsafe: bool = False
+    write: bool = True
+
+    def applies(self, fix: Fix | None) -> bool:
+        return fix is not None and (self.unsafe or fix.applicability is Applicability.SAFE)
+
+
+@dataclass
+class FixOutcome:
+    """What fixing one file did: the diagnostics fixed, the fixes reverted (and why), and the
+    fixed text when it is not written back (standard input) or the diff (`--diff`)."""
+
+    fixed: list[Diagnostic] = field(default_factory=list)
+    reverted: list[tuple[Diagnostic, str]] = field(default_factory=list)
+    changed: bool = False
+    text: str | None = None
+    diff: str | None = None
+
+
 @dataclass
 class FileReport:
     """What checking one file found, with the source lines its diagnostics point at."""
@@ -156,6 +221,7 @@ class FileReport:
     dry_run_status: DryRunStatus | None = None  # None: no dry-run was asked for
     skipped: str | None = None  # why a searched file was not checked: it is no config
     strict: bool = False  # its settings make warnings fail too
+    fixes: FixOutcome | None = None  # None: no --fix or --diff was asked for
 
     @property
     def runnable(self) -> bool:

@@ -55,6 +55,7 @@ class Node:
     tag: str | None = None  # an explicit tag written on a scalar, as written (`!!str`)
     entries: dict[Any, Entry] | None = None
     items: list[Node] | None = None
+    shared: bool = False  # anchored and used by an alias: its text stands for several values
 
 
 @dataclass(slots=True)
@@ -62,6 +63,7 @@ class Entry:
     key_position: Position
     key_text: str
     node: Node
+    merged: bool = False  # brought in by a merge key (<<): its text belongs to another mapping
 
 
 @dataclass
@@ -441,6 +443,7 @@ class _Builder:
                 "uses it",
             )
         value, node, size = anchored
+        node.shared = True
         self._count(size, event)
         self._add(value, node, None, event, size)
 
@@ -510,7 +513,10 @@ class _Builder:
             if isinstance(key, _MergeKey):
                 for source, source_node in _merge_sources(item, item_node, key_node):
                     merged.update(source)
-                    merged_entries.update(source_node.entries or {})
+                    merged_entries.update(
+                        (k, Entry(e.key_position, e.key_text, e.node, merged=True))
+                        for k, e in (source_node.entries or {}).items()
+                    )
                 continue
             try:
                 first = entries.get(key)

@@ -48,10 +48,11 @@ def refuse_unsafe(output: str | None, paths: Sequence[str], files: Sequence[str]
 
 
 @contextlib.contextmanager
-def report_stream(output: str | None) -> Iterator[IO[str]]:
-    """A stream for the report: stdout, or a temporary file renamed to `output` at the end."""
+def report_stream(output: str | None, *, standard: IO[str] | None = None) -> Iterator[IO[str]]:
+    """A stream for the report: stdout (or `standard`), or a temporary file renamed to `output`
+    at the end."""
     if output is None or output == STDOUT:
-        stream = sys.stdout
+        stream = standard or sys.stdout
         if stream is None:
             raise OutputError("cannot write the report: standard output is closed")
         try:
@@ -128,3 +129,30 @@ def _is_stdin(output: str) -> bool:
 
 def _why(problem: Exception) -> str:
     return getattr(problem, "strerror", None) or str(problem) or type(problem).__name__
+
+
+class ChangedMeanwhile(Exception):
+    """The file no longer holds what was read: another program wrote it during the run."""
+
+
+def replace_file(path: str, data: bytes, expected: bytes) -> None:
+    """Write `data` over the file at `path` (through links), atomically and with its mode, only
+    if it still holds `expected`: a temporary file in the same folder, renamed over it."""
+    target = os.path.realpath(path)
+    mode = stat.S_IMODE(os.stat(target).st_mode)
+    descriptor, temporary = tempfile.mkstemp(
+        prefix=f".{os.path.basename(target)}.", suffix=".losscfg-fix", dir=os.path.dirname(target)
+    )
+    try:
+        with os.fdopen(descriptor, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, mode)
+        with open(target, "rb") as current:
+            if current.read(len(expected) + 1) != expected:
+                raise ChangedMeanwhile(path)
+        os.replace(temporary, target)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from losscfg.check import Options
+from losscfg.diagnostics import FixMode
 from losscfg.paths import Search
 from losscfg.registry import Registry, UnknownSelector
 from losscfg.rules import default_registry
@@ -25,6 +26,7 @@ class Overrides(NamedTuple):
     strict: bool | None = None
     exclude: Sequence[str] = ()  # gitignore-style patterns, relative to the working directory
     force_exclude: bool = False  # filter named files as a search filters what it finds
+    fix: FixMode | None = None  # --fix / --diff
 
 
 class Project:
@@ -83,6 +85,7 @@ class Project:
             schema=self._schema,
             registry=self._registry,
             strict=settings.strict if strict is None else strict,
+            fix=self.overrides.fix,
         )
 
     def _selection(self, settings: Settings) -> Selection:

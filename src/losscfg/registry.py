@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from losscfg.diagnostics import Diagnostic, Severity, Span
+from losscfg.diagnostics import Diagnostic, Fix, Severity, Span
 
 if TYPE_CHECKING:
     from losscfg.context import Context, Finding, SchemaError
@@ -47,6 +47,7 @@ class Rule(NamedTuple):
         hint: str | None = None,
         pointer: str | None = None,
         severity: Severity | None = None,
+        fix: Fix | None = None,
     ) -> Diagnostic:
         return Diagnostic(
             code=self.code,
@@ -59,6 +60,7 @@ class Rule(NamedTuple):
             column=span.column if span else None,
             end_line=span.end_line if span else None,
             end_column=span.end_column if span else None,
+            fix=fix,
         )
 
 

@@ -8,6 +8,7 @@ from typing import Any, NamedTuple
 
 from losscfg.check import DryRun, Options, check_path
 from losscfg.diagnostics import STDIN, FileReport
+from losscfg.fixing import fix_path
 from losscfg.reading import shown_path
 from losscfg.rules import default_registry
 from losscfg.validation import validators_of
@@ -122,13 +123,19 @@ def safe_check(
     dry_run: DryRun | None = None,
 ) -> FileReport:
     """Check one file; a bug in losscfg becomes a report that says so, not a crash."""
+    chosen = options[task.options]
     try:
+        if chosen.fix is not None:
+            return fix_path(
+                task.path,
+                chosen,
+                chosen.fix,
+                stdin=stdin,
+                dry_run=dry_run,
+                only_if_config=task.only_if_config,
+            )
         return check_path(
-            task.path,
-            options[task.options],
-            stdin=stdin,
-            dry_run=dry_run,
-            only_if_config=task.only_if_config,
+            task.path, chosen, stdin=stdin, dry_run=dry_run, only_if_config=task.only_if_config
         )
     except Exception as bug:  # any exception here is a bug in losscfg: report it, go on
         import traceback

@@ -147,6 +147,19 @@ def closest(word: str, choices: Iterable[str]) -> str | None:
     return match[0] if match else None
 
 
+def sole_close(word: str, choices: Iterable[str]) -> str | None:
+    """The one choice close to `word`, or None when there is none or there are several: a fix
+    may rename only when one meaning is certain."""
+    options = list(choices)
+    squashed = [choice for choice in options if _squash(choice) == _squash(word)]
+    if squashed:
+        return squashed[0] if len(squashed) == 1 else None
+    import difflib
+
+    matches = difflib.get_close_matches(word.lower()[:100], options, n=2, cutoff=0.6)
+    return matches[0] if len(matches) == 1 else None
+
+
 def _squash(word: str) -> str:
     squashed = re.sub(r"[^a-z0-9]", "", word.lower())
     return squashed.removesuffix("loss") or squashed

@@ -27,6 +27,7 @@ def render(
                 "num_classes": report.num_classes,
                 "num_classes_source": report.num_classes_source,
                 "diagnostics": [d.to_dict() for d in report.diagnostics],
+                **_fixes(report),
             }
             for report in reports
         ]
@@ -38,6 +39,16 @@ def render(
         "infos": summary.infos,
     }
     return json.dumps(encodable(document), indent=2, ensure_ascii=False) + "\n"
+
+
+def _fixes(report: FileReport) -> dict[str, Any]:
+    """With --fix: the diagnostics fixed, and the fixes reverted with the reason."""
+    if report.fixes is None:
+        return {}
+    return {
+        "fixed": [d.to_dict() for d in report.fixes.fixed],
+        "reverted": [{**d.to_dict(), "reason": why} for d, why in report.fixes.reverted],
+    }
 
 
 def encodable(value: Any) -> Any:

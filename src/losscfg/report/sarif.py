@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from losscfg.diagnostics import STDIN_NAME, Diagnostic, FileReport, RuleDoc, Severity
+from losscfg.diagnostics import STDIN_NAME, Diagnostic, FileReport, Fix, RuleDoc, Severity
 from losscfg.report.json import encodable
 
 SCHEMA_URI = (
@@ -83,9 +83,36 @@ def _result(path: str, d: Diagnostic, rule_index: int) -> dict[str, Any]:
                 "endColumn": max(d.end_column or d.column, d.column),
             }
         result["locations"] = [{"physicalLocation": physical}]
+        if d.fix is not None:
+            result["fixes"] = [_fix(path, d.fix)]
     if d.pointer is not None:
         result["properties"] = {"pointer": d.pointer}
     return result
+
+
+def _fix(path: str, fix: Fix) -> dict[str, Any]:
+    """SPEC §13: the fix's edits as SARIF replacements (its applicability as a property)."""
+    return {
+        "description": {"text": f"{fix.message} ({fix.applicability} fix)"},
+        "artifactChanges": [
+            {
+                "artifactLocation": _artifact(path),
+                "replacements": [
+                    {
+                        "deletedRegion": {
+                            "startLine": edit.line,
+                            "startColumn": edit.column,
+                            "endLine": edit.end_line,
+                            "endColumn": edit.end_column,
+                        },
+                        "insertedContent": {"text": edit.content},
+                    }
+                    for edit in fix.edits
+                ],
+            }
+        ],
+        "properties": {"applicability": str(fix.applicability)},
+    }
 
 
 def _artifact(path: str) -> dict[str, Any]:

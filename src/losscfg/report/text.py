@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
-from losscfg.diagnostics import Diagnostic, FileReport, Severity, Skipped, Summary
+from losscfg.diagnostics import Applicability, Diagnostic, FileReport, Severity, Skipped, Summary
 from losscfg.escaping import printable, same_width
 from losscfg.terminal import Piece
 
@@ -19,9 +19,19 @@ _SEVERITY_STYLE = {
 }
 
 
+class FixDisplay(NamedTuple):
+    """What the report says of fixes: marks and counts of the available ones, or (`fixing`)
+    what --fix did."""
+
+    fixing: bool = False
+    unsafe: bool = False  # --unsafe-fixes: unsafe fixes count as available
+    show_fixes: bool = False  # list each fix made
+
+
 class TextOptions(NamedTuple):
     verbose: bool = False  # show infos, and what a search skipped
     quiet: bool = False  # only the summary line
+    fixes: FixDisplay | None = None
 
 
 def render(
@@ -30,14 +40,69 @@ def render(
     """Lines of the report, each a list of styled pieces; the summary comes last (none when
     no file was checked: the command warns about that on its own)."""
     seen: list[FileReport] = []
+    display = options.fixes or FixDisplay()
     for report in reports:
         seen.append(report)
         if not options.quiet:
-            yield from diagnostics(report, verbose=options.verbose)
+            yield from diagnostics(report, verbose=options.verbose, fixes=display)
+    if not options.quiet:
+        yield from fix_lines(seen, display)
     if options.verbose and not options.quiet:
         yield from skipped_lines(skipped)
     if seen:
         yield summary_line(Summary.of(seen, with_infos=options.verbose), verbose=options.verbose)
+        if display.fixing or not options.quiet:
+            yield from fix_summary(seen, display, verbose=options.verbose)
+
+
+def _fixable(d: Diagnostic, display: FixDisplay) -> bool:
+    if d.fix is None:
+        return False
+    return display.unsafe or d.fix.applicability == Applicability.SAFE
+
+
+def fix_lines(reports: Iterable[FileReport], display: FixDisplay) -> Iterator[list[Piece]]:
+    """The fixes reverted (always) and made (with --show-fixes), one line each."""
+    for report in reports:
+        if report.fixes is None:
+            continue
+        path = printable(report.path)
+        for d, reason in report.fixes.reverted:
+            yield [
+                (f"{path}:{d.line}:{d.column}: ", "bold"),
+                (f"fix of {d.code} reverted: ", "bold yellow"),
+                (printable(reason), ""),
+            ]
+        if display.show_fixes:
+            for d in report.fixes.fixed:
+                assert d.fix is not None
+                yield [
+                    ("fixed ", "bold green"),
+                    (f"{path}:{d.line}:{d.column}: {d.code} ", "bold"),
+                    (printable(d.fix.message), ""),
+                ]
+
+
+def fix_summary(
+    reports: Iterable[FileReport], display: FixDisplay, *, verbose: bool
+) -> Iterator[list[Piece]]:
+    """ruff's closing words on fixes: what --fix did, or what it would do."""
+    shown = [d for r in reports for d in r.diagnostics if verbose or d.severity != Severity.INFO]
+    if display.fixing:
+        fixed = sum(len(r.fixes.fixed) for r in reports if r.fixes is not None)
+        yield [(f"Fixed {fixed:,}, {len(shown):,} remaining.", "bold")]
+        return
+    safe = sum(1 for d in shown if d.fix and d.fix.applicability == Applicability.SAFE)
+    unsafe = sum(1 for d in shown if d.fix and d.fix.applicability == Applicability.UNSAFE)
+    available = safe + unsafe if display.unsafe else safe
+    if available:
+        option = "--fix --unsafe-fixes" if display.unsafe and unsafe else "--fix"
+        words = f"[*] {available:,} fixable with {option}"
+        if unsafe and not display.unsafe:
+            words += f" ({unsafe:,} more with --fix --unsafe-fixes)"
+        yield [(words + ".", "")]
+    elif unsafe:
+        yield [(f"{unsafe:,} fixable with --fix --unsafe-fixes.", "")]
 
 
 def skipped_lines(skipped: Iterable[Skipped]) -> Iterator[list[Piece]]:
@@ -47,18 +112,23 @@ def skipped_lines(skipped: Iterable[Skipped]) -> Iterator[list[Piece]]:
 
 
 def diagnostics(
-    report: FileReport, *, verbose: bool = False, only: Severity | None = None
+    report: FileReport,
+    *,
+    verbose: bool = False,
+    only: Severity | None = None,
+    fixes: FixDisplay | None = None,
 ) -> Iterator[list[Piece]]:
-    """The lines of one file's diagnostics (infos with `verbose`; `only` one severity)."""
+    """The lines of one file's diagnostics (infos with `verbose`; `only` one severity); `[*]`
+    marks those a fix repairs."""
     for diagnostic in report.diagnostics:
         if only is not None and diagnostic.severity != only:
             continue
         if diagnostic.severity == Severity.INFO and not verbose:
             continue
-        yield from _diagnostic(report, diagnostic)
+        yield from _diagnostic(report, diagnostic, fixes or FixDisplay())
 
 
-def _diagnostic(report: FileReport, d: Diagnostic) -> Iterator[list[Piece]]:
+def _diagnostic(report: FileReport, d: Diagnostic, fixes: FixDisplay) -> Iterator[list[Piece]]:
     path = printable(report.path)
     where = path if d.line is None else f"{path}:{d.line}:{d.column}"
     yield [
@@ -67,6 +137,7 @@ def _diagnostic(report: FileReport, d: Diagnostic) -> Iterator[list[Piece]]:
         (str(d.severity), _SEVERITY_STYLE[d.severity]),
         (" ", ""),
         (d.code, "bold"),
+        (" [*]" if _fixable(d, fixes) else "", "bold cyan"),
         (" ", ""),
         (printable(d.message), ""),
     ]

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from losscfg import remedies
 from losscfg.context import Context, Finding
 from losscfg.diagnostics import Severity
 from losscfg.registry import rule
+from losscfg.remedies import Remedy, SetValue
 
 
 @rule("LC301", "amp-unsafe-loss", Severity.ERROR)
@@ -45,6 +47,9 @@ def amp_unsafe_loss(ctx: Context) -> Iterator[Finding]:
       enabled: true
     ```
     Or turn AMP off: `amp.enabled: false`.
+
+    With `--fix --unsafe-fixes`, the loss becomes the one the schema names instead,
+    `bce_with_logits` (an unsafe fix: drop the model's final sigmoid too).
     """
     unsafe = ctx.loss_spec.autocast_unsafe if ctx.loss_spec else None
     if unsafe is not None and ctx.amp_enabled:
@@ -55,7 +60,18 @@ def amp_unsafe_loss(ctx: Context) -> Iterator[Finding]:
             f"{ctx.loss_name} is unsafe under CUDA autocast: with amp.enabled{where} the first "
             f"batch fails with '{unsafe['error']}'",
             hint=f"use {unsafe['instead']}, or set amp.enabled: false",
+            fix=_instead(unsafe.get("loss")),
         )
+
+
+def _instead(loss: str | None) -> Remedy | None:
+    """LC301's fix (unsafe: training changes): the loss the schema names instead."""
+    if loss is None:
+        return None
+    return remedies.unsafe(
+        f"write name: {loss} (and drop the model's final sigmoid)",
+        SetValue(("loss", "name"), loss, loss, keep_quotes=True),
+    )
 
 
 @rule("LC302", "amp-quantized", Severity.WARNING)
@@ -89,6 +105,9 @@ def amp_quantized(ctx: Context) -> Iterator[Finding]:
     amp:
       enabled: false
     ```
+
+    With `--fix --unsafe-fixes`, `amp.enabled` becomes false (an unsafe fix: training runs in
+    float32).
     """
     if not ctx.amp_enabled:
         return
@@ -104,4 +123,7 @@ def amp_quantized(ctx: Context) -> Iterator[Finding]:
             f"AMP is on, but {' and '.join(reasons)}: the recommended configuration disables "
             "AMP for quantised training",
             hint="set amp.enabled: false",
+            fix=remedies.unsafe(
+                "write amp.enabled: false", SetValue(("amp", "enabled"), False, "false")
+            ),
         )

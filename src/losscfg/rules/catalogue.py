@@ -14,6 +14,16 @@ from losscfg.context import Context, Finding, SchemaError
 from losscfg.conversions import Converted, convert
 from losscfg.diagnostics import Severity
 from losscfg.registry import declare, explains, rule
+from losscfg.remedies import (
+    MoveEntry,
+    Remedy,
+    RemoveEntry,
+    RenameKey,
+    SetValue,
+    reads_as,
+    safe,
+    unsafe,
+)
 from losscfg.schema import (
     BOOL,
     FLOAT,
@@ -33,6 +43,7 @@ from losscfg.values import (
     number_like,
     quoted,
     show,
+    sole_close,
     yaml_exponent,
     yaml_float,
 )
@@ -63,6 +74,9 @@ UNKNOWN_LOSS = declare(
     loss:
       name: cross_entropy
     ```
+
+    With `--fix --unsafe-fixes`, a name with exactly one close loss is replaced by it (an unsafe
+    fix: another loss trains than the file said).
     """,
 )
 
@@ -95,6 +109,9 @@ UNKNOWN_PARAMETER = declare(
       name: cross_entropy
       label_smoothing: 0.1
     ```
+
+    With `--fix --unsafe-fixes`, a key with exactly one close parameter of the loss is renamed
+    to it (an unsafe fix: the parameter then applies).
     """,
 )
 
@@ -215,6 +232,9 @@ COERCED_STRING = declare(
       name: cross_entropy
       label_smoothing: 0.1    # or 1.0e-1
     ```
+
+    `--fix` writes the number (or true/false) in the shortest spelling PyYAML reads as that
+    value (a safe fix: the trainer gets the same value).
     """,
 )
 
@@ -241,6 +261,9 @@ INVALID_CHOICE = declare(
 
     ## Fix
     Use one of the listed choices (`batchmean` for the KL divergence).
+
+    With `--fix --unsafe-fixes`, a value with exactly one close choice is replaced by it (an
+    unsafe fix).
     """,
 )
 
@@ -273,6 +296,9 @@ NULL_PARAMETER = declare(
     loss:
       name: cross_entropy
     ```
+
+    `--fix` removes a null loss parameter or AMP setting, so that its default applies (a safe
+    fix), keeping a comment on its line; not when it is the only key of its section.
     """,
 )
 
@@ -301,6 +327,9 @@ def name_case(ctx: Context) -> Iterator[Finding]:
     loss:
       name: cross_entropy
     ```
+
+    `--fix` writes the canonical name, in the same quotes (a safe fix: the trainer builds the
+    same loss).
     """
     written = ctx.loss.get("name")
     canonical = ctx.catalogue.canonical_name(written)
@@ -309,6 +338,10 @@ def name_case(ctx: Context) -> Iterator[Finding]:
             ("loss", "name"),
             f"loss name {written!r} works only because the trainer lower-cases it",
             hint=f"write the canonical name: name: {canonical}",
+            fix=safe(
+                f"write name: {canonical}",
+                SetValue(("loss", "name"), canonical, canonical, keep_quotes=True),
+            ),
         )
 
 
@@ -340,6 +373,9 @@ def misplaced_parameter(ctx: Context) -> Iterator[Finding]:
       name: cross_entropy
       label_smoothing: 0.1
     ```
+
+    With `--fix --unsafe-fixes`, the line moves under `loss:` when the configured loss takes the
+    parameter (an unsafe fix: the parameter then applies).
     """
     configured = ctx.loss_name
     for key in ctx.data:
@@ -348,8 +384,10 @@ def misplaced_parameter(ctx: Context) -> Iterator[Finding]:
         takers = ctx.catalogue.losses_taking(key)
         if not takers:
             continue
+        fix = None
         if configured in takers:
             hint = f"move it under loss: (indent it like name:), where {configured} takes it"
+            fix = unsafe("move it under loss:", MoveEntry(key, "loss"))
         else:
             hint = (
                 f"move it under loss:, where {_either(takers)} takes it (the configured loss, "
@@ -361,6 +399,7 @@ def misplaced_parameter(ctx: Context) -> Iterator[Finding]:
             "parameters only under loss:, and ignores it",
             hint,
             at_key=True,
+            fix=fix,
         )
 
 
@@ -430,18 +469,50 @@ def _null(error: SchemaError, ctx: Context) -> Iterator[Finding]:
             f"omit {key} (false is the default), or write {key}: false",
             severity=Severity.WARNING,
             at_key=True,
+            fix=_omit(error.path),
         )
         return
     yield Finding(
-        error.path, message, omit_hint(error.path, error.subschema, ctx.catalogue), at_key=True
+        error.path,
+        message,
+        omit_hint(error.path, error.subschema, ctx.catalogue),
+        at_key=True,
+        fix=_omit(error.path),
     )
+
+
+def _omit(path: tuple[Any, ...]) -> Remedy | None:
+    """LC106's fix: a null loss parameter or AMP setting goes, and its default applies."""
+    if path[0] in ("loss", "amp") and len(path) == 2 and isinstance(path[-1], str):
+        return safe(f"remove {path[-1]}: its default applies", RemoveEntry(path))
+    return None
 
 
 @explains(COERCED_STRING, "type")
 def _coerced_string(error: SchemaError, ctx: Context) -> Iterator[Finding]:
     converted = _coerced(error, ctx)
     if converted is not None:
-        yield Finding(error.path, *_coerced_words(error, ctx, converted))
+        message, hint = _coerced_words(error, ctx, converted)
+        yield Finding(error.path, message, hint, fix=_coerced_fix(error, ctx, converted))
+
+
+def _coerced_fix(error: SchemaError, ctx: Context, converted: Converted) -> Remedy | None:
+    """LC108's fix: the value the trainer makes of the string, in the spelling closest to the
+    file's that PyYAML reads as that value."""
+    path, how, written = error.path, conversion(error.subschema), _as_written(error, ctx)
+    value = converted.value
+    if how in (BOOL, TRUTH):
+        spelling = "true" if value else "false"
+        return safe(f"write {path[-1]}: {spelling}", SetValue(path, bool(value), spelling))
+    if not in_range(value, error.subschema):
+        return None
+    if how == INT:
+        return safe(f"write {int(value)}", SetValue(path, int(value), str(int(value))))
+    spellings = [yaml_float(value)]
+    if isinstance(written, str) and "e" in written.lower():
+        spellings.append(yaml_exponent(written.strip()))  # the file's own digits, if shorter
+    spelling = min((s for s in spellings if reads_as(s, float(value))), key=len)
+    return safe(f"write {spelling}", SetValue(path, float(value), spelling))
 
 
 def _coerced(error: SchemaError, ctx: Context) -> Converted | None:
@@ -581,10 +652,14 @@ def _unknown_loss(error: SchemaError, ctx: Context) -> Iterator[Finding]:
         return
     aliases = {loss.torch_class.rsplit(".", 1)[-1]: name for name, loss in known.losses.items()}
     suggestion = closest(value, known.losses) or aliases.get(closest(value, aliases) or "")
+    sole = sole_close(value, known.losses) or aliases.get(sole_close(value, aliases) or "")
     yield Finding(
         error.path,
         f"unknown loss {show(value)}; expected one of: {names}",
         f"did you mean {suggestion!r}?" if suggestion else "see `losscfg losses`",
+        fix=unsafe(f"write name: {sole}", SetValue(error.path, sole, sole, keep_quotes=True))
+        if sole
+        else None,
     )
 
 
@@ -594,12 +669,16 @@ def _invalid_choice(error: SchemaError, ctx: Context) -> Iterator[Finding]:
     fails = set(map(str, subschema.get("x-non-scalar", [])))
     choices = [str(choice) for choice in subschema.get("enum", []) if str(choice) not in fails]
     suggestion = closest(value, choices) if isinstance(value, str) else None
+    sole = sole_close(value, choices) if isinstance(value, str) else None
     yield Finding(
         error.path,
         f"{dotted(error.path)} is {show(value)}; expected {describe(subschema)}",
         f"did you mean {suggestion!r}?"
         if suggestion
         else omit_hint(error.path, subschema, ctx.catalogue),
+        fix=unsafe(f"write {sole}", SetValue(error.path, sole, sole, keep_quotes=True))
+        if sole
+        else None,
     )
 
 
@@ -685,6 +764,7 @@ def _unknown_parameters(error: SchemaError, ctx: Context) -> Iterator[Finding]:
         takers = [name for name in known.losses_taking(str(key)) if name != loss_name]
         parameters = [p for p in allowed if p != "name"]
         suggestion = closest(str(key), allowed) if isinstance(key, str) else None
+        fix = None
         if takers:
             message = (
                 f"{named_key} is a parameter of {_either(takers)}, not of {loss_words}: "
@@ -695,13 +775,16 @@ def _unknown_parameters(error: SchemaError, ctx: Context) -> Iterator[Finding]:
                 hint += f" (or did you mean {suggestion!r}?)"
         elif suggestion:
             hint = f"did you mean {suggestion!r}?"
+            sole = sole_close(str(key), allowed)
+            if sole is not None and isinstance(key, str):
+                fix = unsafe(f"rename {shown} to {sole}", RenameKey(key_path, sole))
         elif not parameters:
             hint = f"remove {shown!r}: {loss_name} takes no parameters"
         else:
             hint = f"remove {shown!r}; {loss_name} takes: {', '.join(parameters)}"
         if not isinstance(key, str):
             hint += f" (YAML reads the key {shown} as {show(key)}: quote it if it is text)"
-        yield Finding(key_path, message, hint, at_key=True)
+        yield Finding(key_path, message, hint, at_key=True, fix=fix)
 
 
 def _either(names: list[str]) -> str:

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator
 from losscfg.context import Context, Finding
 from losscfg.diagnostics import Severity
 from losscfg.registry import rule
+from losscfg.remedies import Remedy, SetValue, unsafe
 from losscfg.rules.weights import numbers
 
 
@@ -78,6 +79,9 @@ def class_count_conflict(ctx: Context) -> Iterator[Finding]:
     ## Fix
     Make `model.num_classes` match the dataset (100 for cifar100), or remove it: the trainer
     then takes the dataset's count.
+
+    With `--fix --unsafe-fixes`, `model.num_classes` becomes the dataset's class count (an
+    unsafe fix: the model's output changes).
     """
     model, dataset = ctx.model_class_count(), ctx.dataset_class_count()
     if model is None or dataset is None or model.value == dataset.value:
@@ -89,6 +93,7 @@ def class_count_conflict(ctx: Context) -> Iterator[Finding]:
             f"({dataset.origin}): labels {model.value}..{dataset.value - 1} are out of range "
             "for the model's output",
             hint=f"set model.num_classes: {dataset.value}, or remove it to use the dataset's count",
+            fix=_dataset_count(dataset.value),
         )
     else:
         yield Finding(
@@ -97,7 +102,16 @@ def class_count_conflict(ctx: Context) -> Iterator[Finding]:
             f"classes ({dataset.origin}): {model.value - dataset.value} outputs never see a label",
             hint=f"set model.num_classes: {dataset.value}, or remove it to use the dataset's count",
             severity=Severity.WARNING,
+            fix=_dataset_count(dataset.value),
         )
+
+
+def _dataset_count(count: int) -> Remedy:
+    """LC204's fix (unsafe: the model's output changes): the dataset's class count."""
+    return unsafe(
+        f"write model.num_classes: {count}",
+        SetValue(("model", "num_classes"), count, str(count)),
+    )
 
 
 @rule("LC205", "ignore-index-is-class", Severity.WARNING)

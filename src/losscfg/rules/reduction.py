@@ -8,6 +8,7 @@ from typing import Any
 from losscfg.context import Context, Finding
 from losscfg.diagnostics import Severity
 from losscfg.registry import rule
+from losscfg.remedies import SetValue, unsafe
 from losscfg.schema import Parameter
 
 
@@ -34,6 +35,9 @@ def kl_div_mean(ctx: Context) -> Iterator[Finding]:
 
     ## Fix
     Use `batchmean`, or omit `reduction` (the trainer's default is `batchmean`).
+
+    With `--fix --unsafe-fixes`, `reduction` becomes `batchmean` (an unsafe fix: the loss's
+    scale changes).
     """
     value, parameter = _reduction(ctx)
     if parameter is not None and value in parameter.misleading_values:
@@ -42,6 +46,10 @@ def kl_div_mean(ctx: Context) -> Iterator[Finding]:
             ("loss", "reduction"),
             f"reduction {value} divides by the batch size and the class count: it is not the KL "
             "divergence, and torch warns on every batch",
+            fix=unsafe(
+                f"write reduction: {instead}",
+                SetValue(("loss", "reduction"), instead, instead, keep_quotes=True),
+            ),
             hint=f"use reduction: {instead}"
             + (
                 f" (or omit it: {instead} is the trainer's default)"

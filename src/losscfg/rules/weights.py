@@ -8,8 +8,9 @@ from typing import Any
 from losscfg.context import Context, Finding, SchemaError
 from losscfg.diagnostics import Severity
 from losscfg.registry import explains, rule
+from losscfg.remedies import Remedy, SetValue, safe
 from losscfg.rules.catalogue import empty_list
-from losscfg.values import show
+from losscfg.values import show, yaml_float
 
 
 def numbers(value: Any) -> list[int | float] | None:
@@ -154,6 +155,9 @@ def integer_weights(ctx: Context) -> Iterator[Finding]:
       name: cross_entropy
       weight: [1.0, 2.0, 1.0]
     ```
+
+    `--fix` writes each integer as the float of the same value, in place, so the list keeps its
+    style and comments (a safe fix: the crash goes, the weights are the ones written).
     """
     weights = numbers(ctx.parameter("weight"))
     if weights is not None and all(isinstance(w, int) for w in weights):
@@ -165,7 +169,20 @@ def integer_weights(ctx: Context) -> Iterator[Finding]:
             hint=f"write floats: weight: [{as_floats}]"
             if len(as_floats) <= 80
             else "write every weight as a float (1.0, not 1)",
+            fix=_as_floats(ctx.loss.get("weight")),
         )
+
+
+def _as_floats(written: Any) -> Remedy | None:
+    """LC207's fix: each integer written as the float of the same value, in place, so the
+    list keeps its style (flow or block), its comments and its line breaks."""
+    if not isinstance(written, list) or not all(type(w) is int for w in written):
+        return None
+    changes = [
+        SetValue(("loss", "weight", index), float(weight), yaml_float(float(weight)))
+        for index, weight in enumerate(written)
+    ]
+    return safe("write the weights as floats", *changes)
 
 
 @explains(weight_length, "minItems")

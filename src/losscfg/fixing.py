@@ -1,0 +1,175 @@
+"""`check --fix` (SPEC §13): apply the fixes of a file's diagnostics to its original text.
+
+Each pass checks the text, takes the fixes that apply (safe ones, and unsafe ones with
+`--unsafe-fixes`) whose edits do not overlap, and makes them. A pass is kept only when the file
+then loads, with no new load problem, to exactly the data its fixes mean
+(`losscfg.remedies.expected`); otherwise each fix is tried alone, and the ones that still fail
+are reverted and reported. Passes go on until nothing changes, at most MAX_PASSES. A file is
+written atomically, mode kept, and only when it still holds what was read.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+
+from losscfg.check import DryRun, Options, check_path, check_source
+from losscfg.diagnostics import STDIN, Diagnostic, Edit, FileReport, FixMode, FixOutcome
+from losscfg.document import load
+from losscfg.edits import apply
+from losscfg.output import ChangedMeanwhile, replace_file
+from losscfg.problems import LoadProblem, Problem
+from losscfg.reading import decode, read, shown_path
+from losscfg.remedies import expected, same
+from losscfg.rules.syntax import load_problem
+
+MAX_PASSES = 10
+
+
+def fix_path(
+    path: str,
+    options: Options,
+    mode: FixMode,
+    *,
+    stdin: bytes | None = None,
+    dry_run: DryRun | None = None,
+    only_if_config: bool = False,
+) -> FileReport:
+    """Fix one file (or standard input, whose fixed text the report carries); the report
+    holds what remains, and what was fixed."""
+    shown = shown_path(path)
+    data = read(path, stdin if path == STDIN else None)
+    text = decode(data) if isinstance(data, bytes) else data
+    if isinstance(data, LoadProblem) or isinstance(text, LoadProblem):
+        return check_path(
+            path, options, stdin=stdin, dry_run=dry_run, only_if_config=only_if_config
+        )
+    assert isinstance(data, bytes) and isinstance(text, str)
+    first = check_source(text, shown, options, only_if_config=only_if_config)
+    if first.skipped is not None:
+        return first
+    fixed_text, outcome = fix_text(text, shown, options, mode, first=first)
+    if outcome.changed and path != STDIN and mode.write:
+        problem = _write(path, fixed_text, data)
+        if problem is not None:  # the file keeps its text, and its diagnostics
+            report = check_source(text, shown, options, dry_run=dry_run)
+            report.diagnostics.insert(0, load_problem(problem))
+            report.unreadable = True
+            report.fixes = FixOutcome(reverted=outcome.reverted)
+            return report
+    report = check_source(fixed_text, shown, options, dry_run=dry_run)
+    report.fixes = outcome
+    if outcome.changed and path == STDIN:
+        outcome.text = fixed_text
+    elif outcome.changed and not mode.write:
+        outcome.diff = unified_diff(text, fixed_text, shown)
+    return report
+
+
+def fix_text(
+    text: str, path: str, options: Options, mode: FixMode, *, first: FileReport | None = None
+) -> tuple[str, FixOutcome]:
+    """The text with every fix that applies made, pass after pass, and what was done."""
+    outcome = FixOutcome()
+    failed: set[tuple[str, str | None, str]] = set()
+    report = first or check_source(text, path, options)
+    for _ in range(MAX_PASSES):
+        chosen = _non_overlapping(
+            d for d in report.diagnostics if mode.applies(d.fix) and _key(d) not in failed
+        )
+        if not chosen:
+            break
+        kept = _pass(text, chosen, outcome, failed)
+        if not kept:
+            break
+        text = apply(text, [edit for d in kept for edit in _edits(d)])
+        outcome.fixed.extend(kept)
+        outcome.changed = True
+        report = check_source(text, path, options)
+    return text, outcome
+
+
+def unified_diff(before: str, after: str, path: str) -> str:
+    lines = difflib.unified_diff(
+        before.splitlines(keepends=True),
+        after.splitlines(keepends=True),
+        fromfile=f"a/{path}",
+        tofile=f"b/{path}",
+    )
+    return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
+
+
+def _key(diagnostic: Diagnostic) -> tuple[str, str | None, str]:
+    assert diagnostic.fix is not None
+    return diagnostic.code, diagnostic.pointer, diagnostic.fix.message
+
+
+def _edits(diagnostic: Diagnostic) -> tuple[Edit, ...]:
+    assert diagnostic.fix is not None
+    return diagnostic.fix.edits
+
+
+def _non_overlapping(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """The fixes to make in one pass, in order; one whose edits overlap a taken fix's waits
+    for the next pass."""
+    taken: list[Edit] = []
+    chosen = []
+    for diagnostic in sorted(diagnostics, key=lambda d: _edits(d)[:1]):
+        edits = _edits(diagnostic)
+        if not edits or any(_overlap(a, b) for a in edits for b in taken):
+            continue
+        taken.extend(edits)
+        chosen.append(diagnostic)
+    return chosen
+
+
+def _overlap(a: Edit, b: Edit) -> bool:
+    a_start, a_end = (a.line, a.column), (a.end_line, a.end_column)
+    b_start, b_end = (b.line, b.column), (b.end_line, b.end_column)
+    return a_start == b_start or (a_start < b_end and b_start < a_end)
+
+
+def _pass(
+    text: str,
+    chosen: Sequence[Diagnostic],
+    outcome: FixOutcome,
+    failed: set[tuple[str, str | None, str]],
+) -> list[Diagnostic]:
+    """The fixes of one pass that keep the file sound: all of them, or those that do alone."""
+    if _sound(text, chosen) is None:
+        return list(chosen)
+    kept: list[Diagnostic] = []
+    for diagnostic in chosen:
+        problem = _sound(text, [*kept, diagnostic])
+        if problem is None:
+            kept.append(diagnostic)
+        else:
+            failed.add(_key(diagnostic))
+            outcome.reverted.append((diagnostic, problem))
+    return kept
+
+
+def _sound(text: str, fixes: Sequence[Diagnostic]) -> str | None:
+    """Why making `fixes` would break the file; None when it loads to what they mean."""
+    before = load(text)
+    after = load(apply(text, [edit for d in fixes for edit in _edits(d)]))
+    if not after.ok or len(after.problems) > len(before.problems):
+        problem = after.problems[-1].message if after.problems else "it would not load"
+        return f"the fixed file would not load as it should: {problem}"
+    changes = tuple(change for d in fixes if d.fix is not None for change in d.fix.changes)
+    if not same(after.data, expected(before.data, changes)):
+        return "the fixed file would load to other values than the fix means"
+    return None
+
+
+def _write(path: str, text: str, original: bytes) -> LoadProblem | None:
+    """Write the fixed text; what went wrong, if anything (the file is then as it was)."""
+    try:
+        replace_file(path, text.encode("utf-8"), original)
+    except ChangedMeanwhile:
+        message = "the file changed while it was being fixed: it was left as it is now"
+        return LoadProblem(Problem.UNREADABLE, message, hint="run losscfg check --fix again")
+    except OSError as problem:
+        message = f"cannot write the fixed file: {problem.strerror or problem}"
+        return LoadProblem(Problem.UNREADABLE, message, hint="check the file's permissions")
+    return None
