@@ -38,13 +38,10 @@ ROOT = Path(__file__).resolve().parent.parent
 WATCHED = ("paths.py", "settings.py", "configs.py", "project.py", "pathspec")
 
 
-def median_s(work: Callable[[], object], rounds: int) -> float:
-    times = []
-    for _ in range(rounds):
-        start = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+def timed(work: Callable[[list[str]], object], arguments: list[str]) -> float:
+    start = time.perf_counter()
+    work(arguments)
+    return time.perf_counter() - start
 
 
 def profile(arguments: list[str], top: int) -> None:
@@ -73,15 +70,25 @@ def main() -> None:
     counts = {mode: len(Project().search().collect(a).targets) for mode, a in modes.items()}
     assert counts["named files"] == counts["folder"], counts
     n, r = args.files, args.rounds
-    print(f"{n} generated configs, median of {r} rounds")
-    for mode, arguments in modes.items():
-        collect = median_s(lambda a=arguments: Project().search().collect(a), r)
-        pooled = median_s(lambda a=arguments: check_paths(a, Project()), r)
-        parallel_from, runner.PARALLEL_FROM = runner.PARALLEL_FROM, sys.maxsize
-        try:
-            serial = median_s(lambda a=arguments: check_paths(a, Project()), r)
-        finally:
-            runner.PARALLEL_FROM = parallel_from
+    print(f"{n} generated configs, median of {r} rounds (the two modes alternate)")
+    times: dict[tuple[str, str], list[float]] = {}
+
+    def measure(what: str, work: Callable[[list[str]], object]) -> None:
+        for round_ in range(r):
+            for mode in list(modes)[:: 1 if round_ % 2 == 0 else -1]:
+                times.setdefault((what, mode), []).append(timed(work, modes[mode]))
+
+    measure("collect", lambda a: Project().search().collect(a))
+    measure("pooled", lambda a: check_paths(a, Project()))
+    parallel_from, runner.PARALLEL_FROM = runner.PARALLEL_FROM, sys.maxsize
+    try:
+        measure("serial", lambda a: check_paths(a, Project()))
+    finally:
+        runner.PARALLEL_FROM = parallel_from
+    for mode in modes:
+        collect, pooled, serial = (
+            statistics.median(times[what, mode]) for what in ("collect", "pooled", "serial")
+        )
         print(
             f"  {mode:<12} collect {collect * 1e3:8.1f} ms ({collect / n * 1e6:5.1f} µs/file)"
             f"  check_paths {pooled * 1e3:8.1f} ms  in one process {serial * 1e3:8.1f} ms"

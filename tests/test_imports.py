@@ -31,3 +31,4 @@ def test_check_imports_no_torch_and_no_rich_off_a_terminal(tmp_path: Path) -> No
     assert "losscfg.check" in loaded and "jsonschema" in loaded
     assert not {m for m in loaded if m == "torch" or m.startswith("torch.")}
     assert "rich" not in loaded
+    assert not {m for m in loaded if m.split(".")[0] in ("pygls", "lsprotocol", "pathspec")}

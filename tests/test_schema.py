@@ -108,14 +108,16 @@ def test_check_jsonschema_uses_the_schema_as_is(tmp_path: Path) -> None:
     assert failed.returncode == 1 and "label_smothing" in failed.stdout
 
 
-def test_schema_command_prints_the_file(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_schema_command_prints_the_export_of_the_file(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The file itself is losscfg's; editors get its export (tests/test_schema_export.py)."""
     from losscfg.cli import app
+    from losscfg.schema import exported
 
     result = cli.invoke(app, ["schema"])
-    assert result.exit_code == 0 and json.loads(result.stdout) == schema()
+    assert result.exit_code == 0 and json.loads(result.stdout) == exported()
     out = tmp_path / "schema.json"
     assert cli.invoke(app, ["schema", "--output", str(out)]).exit_code == 0
-    assert json.loads(out.read_text(encoding="utf-8")) == schema()
+    assert json.loads(out.read_text(encoding="utf-8")) == exported()
 
 
 INSTANCES = [

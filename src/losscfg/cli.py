@@ -541,12 +541,27 @@ def schema(
         Optional[str],  # noqa: UP045
         typer.Option("--output", "-o", help="Write the schema to this file instead of stdout."),
     ] = None,
+    draft: Annotated[
+        str,
+        typer.Option(
+            "--draft",
+            metavar="7|2020-12",
+            help="The JSON Schema dialect: 7 (draft-07, which every yaml-language-server "
+            "reads) or 2020-12.",
+        ),
+    ] = "7",
 ) -> None:
     """Print the JSON Schema of configs (for editors and other validators)."""
-    from losscfg.schema import schema_text
+    from losscfg.schema import DIALECTS, exported_text
 
+    if draft not in DIALECTS:
+        choices = ", ".join(repr(each) for each in DIALECTS)
+        usage_error(
+            f"invalid value for '--draft': {draft!r} is not one of {choices}; "
+            "see `losscfg schema --help`"
+        )
     with _open_output(output) as stream:
-        stream.write(schema_text())
+        stream.write(exported_text(draft))
 
 
 @app.command()
@@ -590,6 +605,21 @@ def rule(
         write_lines(markdown_lines(page, width(sys.stdout)), sys.stdout, color=color)
     else:
         typer.echo(page)
+
+
+@app.command()
+def server() -> None:
+    """Run the language server over stdio, for editors (needs the lsp extra)."""
+    try:
+        from losscfg.server.protocol import serve
+    except ImportError as missing:
+        if (missing.name or "").split(".")[0] not in ("pygls", "lsprotocol"):
+            raise
+        usage_error(
+            "losscfg server needs pygls and lsprotocol: pip install "
+            "'losscfg[lsp] @ git+https://github.com/losscfg/losscfg'"
+        )
+    serve()
 
 
 class _Terminated(BaseException):

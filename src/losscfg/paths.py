@@ -83,6 +83,7 @@ class Search:
         self._force_exclude = force_exclude
         self._excludes: dict[Path | None, list[_Patterns]] = {}
         self._gitignores: dict[str, tuple[_Patterns, ...]] = {}
+        self._by_folder: dict[str, Settings] = {}
 
     def collect(self, arguments: Iterable[str]) -> Collected:
         """Each argument is kept as given (a file, a path that does not exist, `-`), except a
@@ -103,7 +104,10 @@ class Search:
     def settings_for(self, path: str) -> Settings:
         """The settings that govern a file (standard input: the working directory's)."""
         folder = self._cwd if path == STDIN else os.path.dirname(self._absolute(path))
-        return self._settings_for(Path(folder))
+        found = self._by_folder.get(folder)
+        if found is None:
+            found = self._by_folder[folder] = self._settings_for(Path(folder))
+        return found
 
     def _named(self, path: str, skipped: list[Skipped]) -> Target | None:
         settings = self.settings_for(path)

@@ -3,13 +3,15 @@
 The schema file is the single source of truth for loss names, parameters, types, ranges,
 defaults and descriptions, and for the facts the rules and the dry-run read about each loss
 (`x-` keywords: its torch class, what it takes as input and as target, AMP facts): everything
-here is derived from it, nothing is listed twice.
+here is derived from it, nothing is listed twice: the catalogue, and the schema that
+`losscfg schema` exports for editors (`exported`).
 """
 
 from __future__ import annotations
 
+import copy
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from functools import cache
 from importlib import resources
 from typing import Any, NamedTuple
@@ -278,3 +280,189 @@ def _plural(words: str) -> str:
         if words.startswith(single):
             return plural + words[len(single) :] if single != "a " else words[2:] + "s"
     return words
+
+
+# The schema for editors and other validators (`losscfg schema`), derived from the file.
+# yaml-language-server (VS Code's YAML extension and other editors) reads JSON Schema draft-07
+# and below in every version, and drafts 2019-09 and 2020-12 only since its 1.20.0: the export
+# is draft-07 unless asked otherwise, and holds only keywords that it reads.
+
+#: `losscfg schema --draft`: the dialects of the export, with their `$schema`.
+DRAFT_7, DRAFT_2020_12 = "7", "2020-12"
+DIALECTS = {
+    DRAFT_7: "http://json-schema.org/draft-07/schema#",
+    DRAFT_2020_12: "https://json-schema.org/draft/2020-12/schema",
+}
+#: Keywords of VS Code's JSON Schema extensions that yaml-language-server reads as well.
+EDITOR_KEYWORDS = frozenset(
+    {
+        "defaultSnippets",
+        "markdownDescription",
+        "enumDescriptions",
+        "markdownEnumDescriptions",
+        "errorMessage",
+        "patternErrorMessage",
+        "deprecationMessage",
+        "doNotSuggest",
+    }
+)
+_ONE_SCHEMA = (
+    "items",
+    "additionalItems",
+    "additionalProperties",
+    "contains",
+    "propertyNames",
+    "not",
+    "if",
+    "then",
+    "else",
+    "unevaluatedItems",
+    "unevaluatedProperties",
+)
+_SCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems", "items")
+_SCHEMA_MAPS = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
+#: The characters other than a letter's two cases that Python's lower() makes that letter
+#: (tests/test_schema_export.py looks at every code point): U+212A KELVIN SIGN is "k".
+_ALSO_LOWERED_TO = {"k": "\u212a"}
+#: Characters that a regular expression must escape, the same in Python and in JavaScript's
+#: unicode mode (which refuses any other escape).
+_SYNTAX_CHARACTERS = frozenset("^$\\.*+?()[]{}|/")
+
+
+def exported(draft: str = DRAFT_7, document: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The schema as `losscfg schema` prints it, in the dialect `draft` (DIALECTS).
+
+    What changes from the file, and why:
+    - loss names match in any case, as the trainer lower-cases them (losscfg warns, LC107):
+      a validator that rejected `Cross_Entropy` would also skip that loss's parameters;
+    - each loss name is described (`enumDescriptions`, `markdownEnumDescriptions`), and each
+      description is given as Markdown too (`markdownDescription`: they use backticks);
+    - a list's entries get their first example as `default`, as yaml-language-server writes a
+      new list entry from `default` alone; a float default that reaches torch as written is
+      text ("1.0"), as JavaScript reads the number 1.0 as 1 and the editor would write `1`, a
+      YAML integer (LC207);
+    - `x-` keywords (losscfg's own facts) and `$id` go: editors read neither, and some
+      yaml-language-server versions resolve references against an `$id` that is not the
+      file's own address;
+    - in draft-07, `$defs` becomes `definitions`.
+    """
+    if draft not in DIALECTS:
+        raise ValueError(f"no export in draft {draft!r}: {', '.join(DIALECTS)}")
+    root = copy.deepcopy(document if document is not None else schema())
+    definitions = root["$defs"]
+    _describe_loss_names(definitions["loss"], _read_catalogue(root))
+    _match_loss_names_in_any_case(definitions["loss"])
+    for node in _schemas(root):
+        _editor_defaults(node)
+        _also_in_markdown(node)
+    for node in _schemas(root):
+        for key in [key for key in node if key.startswith("x-")]:
+            del node[key]
+    root.pop("$id", None)
+    root.pop("$schema", None)
+    if draft == DRAFT_7:
+        root["definitions"] = root.pop("$defs")
+        for node in _schemas(root):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/$defs/"):
+                node["$ref"] = "#/definitions/" + ref.removeprefix("#/$defs/")
+    return {"$schema": DIALECTS[draft], **root}
+
+
+def exported_text(draft: str = DRAFT_7) -> str:
+    return json.dumps(exported(draft), indent=2) + "\n"
+
+
+def _schemas(node: Any) -> Iterator[dict[str, Any]]:
+    """`node` and every schema in it (boolean schemas aside), parents before children."""
+    if not isinstance(node, dict):
+        return
+    yield node
+    for keyword in _ONE_SCHEMA:
+        if isinstance(node.get(keyword), dict):
+            yield from _schemas(node[keyword])
+    for keyword in _SCHEMA_LISTS:
+        if isinstance(node.get(keyword), list):
+            for item in node[keyword]:
+                yield from _schemas(item)
+    for keyword in _SCHEMA_MAPS:
+        if isinstance(node.get(keyword), dict):
+            for item in node[keyword].values():
+                yield from _schemas(item)
+
+
+def _describe_loss_names(loss: dict[str, Any], known: Catalogue) -> None:
+    """The loss names as a choice with a description each; any case of them accepted."""
+    name = loss["properties"]["name"]
+    names = name.pop("enum")
+    plain, marked = [], []
+    for each in names:
+        entry = known.losses.get(each)
+        if entry is None:
+            plain.append("")
+            marked.append("")
+            continue
+        plain.append(f"{entry.title} ({entry.torch_class}): {entry.description}")
+        marked.append(f"**{entry.title}** (`{entry.torch_class}`): {entry.description}")
+    name["anyOf"] = [
+        {"enum": names, "enumDescriptions": plain, "markdownEnumDescriptions": marked},
+        {
+            "type": "string",
+            "pattern": "^(?:" + "|".join(_any_case(each) for each in names) + ")$(?!\\n)",
+        },
+    ]
+
+
+def _match_loss_names_in_any_case(loss: dict[str, Any]) -> None:
+    """Each loss's parameters apply to its name in any case (the trainer lower-cases it)."""
+    for branch in loss.get("allOf", []):
+        condition = branch.get("if", {}).get("properties", {}).get("name", {})
+        if isinstance(condition.get("const"), str):
+            name = condition.pop("const")
+            condition.update(type="string", pattern=f"^{_any_case(name)}$(?!\\n)")
+
+
+def _any_case(name: str) -> str:
+    """A regular expression, the same in Python and in JavaScript, of the strings that
+    Python's lower() makes `name`, when `name` is lower-case."""
+    parts = []
+    for char in name:
+        spellings = {char, char.upper(), *_ALSO_LOWERED_TO.get(char, "")}
+        if len(spellings) > 1:
+            parts.append("[" + "".join(sorted(spellings)) + "]")
+        else:
+            parts.append("\\" + char if char in _SYNTAX_CHARACTERS else char)
+    return "".join(parts)
+
+
+def _also_in_markdown(node: dict[str, Any]) -> None:
+    """The description as `markdownDescription` too, next to it: written with backticks, it is
+    Markdown, which an editor shows escaped when it comes as `description` alone."""
+    if not isinstance(node.get("description"), str) or "markdownDescription" in node:
+        return
+    entries = list(node.items())
+    node.clear()
+    for key, value in entries:
+        node[key] = value
+        if key == "description":
+            node["markdownDescription"] = value
+
+
+def _editor_defaults(node: dict[str, Any]) -> None:
+    """Completion values that losscfg accepts as yaml-language-server writes them."""
+    items = node.get("items")
+    if isinstance(items, dict) and "default" not in items and items.get("examples"):
+        items["default"] = items.pop("examples")[0]
+    if conversion(node) in (FLOAT, INT):
+        return  # the trainer's float() or int() makes 0 what 0.0 is
+    for keyword in ("default", "examples"):
+        value = node.get(keyword)
+        if _loses_its_point(value):
+            node[keyword] = f"{value:.1f}"
+        elif isinstance(value, list) and keyword == "examples":
+            node[keyword] = [f"{v:.1f}" if _loses_its_point(v) else v for v in value]
+
+
+def _loses_its_point(value: Any) -> bool:
+    """A float that JavaScript prints without its decimal point (1.0 as 1)."""
+    return isinstance(value, float) and value.is_integer() and abs(value) < 1e21

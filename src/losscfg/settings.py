@@ -59,7 +59,10 @@ class Finder:
         self._by_folder: dict[Path, Settings] = {}
 
     def settings_for(self, folder: Path) -> Settings:
-        folder = folder.absolute()
+        folder = Path(os.path.abspath(folder))
+        known = self._by_folder.get(folder)
+        if known is not None:
+            return known
         walked: list[Path] = []
         found: Settings | None = None
         for candidate in (folder, *folder.parents):
