@@ -430,3 +430,58 @@ def test_the_readme_table_of_fixes_is_the_rules_own() -> None:
     rows = re.findall(r"^\| (LC[\d, LC]+) \| .+ \| (safe|unsafe) \|$", section, re.MULTILINE)
     written = {code: kind for codes, kind in rows for code in codes.split(", ")}
     assert written == FIXABLE
+
+
+def test_a_read_only_file_is_not_fixed(cli: CliRunner, in_tmp: Path) -> None:
+    path = in_tmp / "c.yaml"
+    path.write_text(BROKEN)
+    path.chmod(0o444)
+    result = cli.invoke(app, ["check", "--fix", "c.yaml"])
+    assert result.exit_code == 2
+    assert "c.yaml: error LC000 the file is read-only: it was not fixed" in result.stdout
+    assert path.read_text() == BROKEN
+
+
+def test_fix_keeps_hard_links(cli: CliRunner, in_tmp: Path) -> None:
+    (in_tmp / "a.yaml").write_text(BROKEN)
+    os.link(in_tmp / "a.yaml", in_tmp / "b.yaml")
+    cli.invoke(app, ["check", "--fix", "a.yaml"])
+    assert (in_tmp / "a.yaml").stat().st_nlink == 2
+    assert "cross_entropy" in (in_tmp / "b.yaml").read_text()
+
+
+def test_a_folder_that_takes_no_new_file_is_written_in_place(
+    cli: CliRunner, in_tmp: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = in_tmp / "c.yaml"
+    path.write_text(BROKEN)
+    real = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode: real(p, mode) and p != str(in_tmp))
+    assert cli.invoke(app, ["check", "--fix", "c.yaml"]).exit_code == 1
+    assert "cross_entropy" in path.read_text()
+    assert os.listdir(in_tmp) == ["c.yaml"]
+
+
+def test_diff_applies_with_patch_when_the_last_line_has_no_newline(
+    cli: CliRunner, in_tmp: Path
+) -> None:
+    import subprocess
+
+    path = in_tmp / "c.yaml"
+    path.write_text('loss:\n  name: cross_entropy\n  label_smoothing: "0.1"')
+    diff = cli.invoke(app, ["check", "--diff", "c.yaml"]).stdout
+    assert diff.endswith("+  label_smoothing: 0.1\n\\ No newline at end of file\n")
+    subprocess.run(["git", "apply"], input=diff, text=True, check=True, cwd=in_tmp)
+    assert path.read_text() == "loss:\n  name: cross_entropy\n  label_smoothing: 0.1"
+
+
+def test_diff_says_what_cannot_be_read_and_exits_2(cli: CliRunner, in_tmp: Path) -> None:
+    result = cli.invoke(app, ["check", "--diff", "nope.yaml"])
+    assert result.exit_code == 2
+    assert "nope.yaml: error LC000 cannot read the file" in result.stderr
+
+
+def test_fix_on_stdin_echoes_the_text_when_nothing_changes(cli: CliRunner) -> None:
+    for text in ("loss:\n  name: cross_entropy\n", "lable: [1\n"):
+        result = cli.invoke(app, ["check", "--fix", "-"], input=text)
+        assert result.stdout == text

@@ -306,3 +306,24 @@ def test_the_checked_count_has_a_thousands_separator() -> None:
 
     line = summary_line(Summary(100_000, 1, 0, 0, 1), verbose=False)
     assert line[0][0] == "1 error, 0 warnings in 1 file (100,000 checked)"
+
+
+@pytest.mark.parametrize(
+    ("key", "code"),
+    [
+        ("weight: [1, {big}]", "LC104"),
+        ("label_smoothing: {big}", "LC104"),
+        ("beta: {big}", "LC104"),
+    ],
+)
+def test_an_integer_beyond_any_float_is_an_error_not_a_bug(key: str, code: str) -> None:
+    """float(10**400) raises OverflowError: the trainer fails, and losscfg says so (LC104),
+    never with a bug of its own."""
+    from losscfg.check import Options, check_source
+
+    loss = "smooth_l1" if key.startswith("beta") else "cross_entropy"
+    text = f"model: {{num_classes: 2}}\nloss:\n  name: {loss}\n"
+    text += "  " + key.format(big=10**400) + "\n"
+    report = check_source(text, "c.yaml", Options())
+    assert report.internal_error is None
+    assert code in [d.code for d in report.diagnostics]

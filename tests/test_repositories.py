@@ -4,13 +4,17 @@ exclusions, settings per file, no path, no config, and `--force-exclude` for the
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from helpers import CORPUS
@@ -413,7 +417,7 @@ def test_no_config_found_is_a_warning_and_exit_0(cli: CliRunner, in_tmp: Path) -
     assert result.stdout == ""
     assert result.stderr == (
         "losscfg: warning: no training config found to check "
-        "(1 paths skipped: not configs, excluded or ignored)\n"
+        "(1 path skipped: not configs, excluded or ignored)\n"
     )
     empty = cli.invoke(app, ["check", "--format", "json"])
     assert (empty.exit_code, json.loads(empty.stdout)["summary"]["files"]) == (0, 0)
@@ -438,8 +442,12 @@ def test_force_exclude_filters_named_files(cli: CliRunner, in_tmp: Path) -> None
 
 
 def test_force_exclude_does_not_need_pathspec_for_named_files(in_tmp: Path) -> None:
-    """SPEC §12: pathspec is imported when a folder is searched, not for files named."""
+    """SPEC §12: pathspec is imported when a folder is searched, not for files named by the
+    pre-commit hooks, even when exclude settings are there to match (they cannot match)."""
     (in_tmp / "c.yaml").write_text(GOOD)
+    (in_tmp / "pyproject.toml").write_text(
+        '[tool.losscfg]\nextend-exclude = ["legacy/", "*.draft.yaml", "exp-[0-9]*/"]\n'
+    )
     code = (
         "import sys; from losscfg.cli import main; sys.argv = ['losscfg', 'check', "
         "'--force-exclude', 'c.yaml']\ntry:\n    main()\nexcept SystemExit as e:\n"
@@ -447,3 +455,114 @@ def test_force_exclude_does_not_need_pathspec_for_named_files(in_tmp: Path) -> N
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=in_tmp, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.text(alphabet="ab *?[]!/.\\#", min_size=1, max_size=8),
+    st.lists(st.text(alphabet="ab. #!", min_size=1, max_size=3), min_size=1, max_size=4),
+    st.booleans(),
+)
+def test_the_literal_prefilter_never_hides_a_match(
+    pattern: str, parts: list[str], is_folder: bool
+) -> None:
+    """pathspec is asked only when every literal piece of a pattern is in the path: that
+    must never skip a path pathspec would match."""
+    import pathspec
+
+    from losscfg.paths import _pieces
+
+    relative = "/".join(parts)
+    try:
+        with warnings.catch_warnings():  # re's FutureWarning on odd sets such as "[[]"
+            warnings.simplefilter("ignore", FutureWarning)
+            spec = pathspec.GitIgnoreSpec.from_lines([pattern])
+    except Exception:  # a pattern pathspec refuses is no pattern
+        return
+    if spec.check_file(relative + ("/" if is_folder else "")).include is not None:
+        assert all(piece in relative for piece in _pieces(pattern)), (pattern, relative)
+
+
+# --- review findings: the search in odd places ---------------------------------------------
+
+
+def test_a_folder_named_is_searched_even_when_gitignore_excludes_it(
+    cli: CliRunner, in_tmp: Path
+) -> None:
+    """As ruff and ripgrep search a root you name; --force-exclude skips it."""
+    git_init(in_tmp)
+    files(in_tmp, {".gitignore": "configs/old/\n", "configs/old/b.yaml": BROKEN})
+    code, report = check_json(cli, "configs/old")
+    assert (code, checked(report)) == (1, ["configs/old/b.yaml"])
+    code, report = check_json(cli, "--force-exclude", "configs/old")
+    assert (code, checked(report)) == (0, [])
+    assert skipped(report) == {"configs/old/": "ignored by .gitignore (pattern configs/old/)"}
+
+
+def test_a_nested_repository_keeps_its_own_ignore_rules(cli: CliRunner, in_tmp: Path) -> None:
+    """git does not apply an outer .gitignore inside a nested repository, and reads the nested
+    one's .git/info/exclude: so does the search, wherever it starts."""
+    git_init(in_tmp)
+    files(in_tmp, {".gitignore": "data/\n", "inner/data/x.yaml": BROKEN, "inner/y.yaml": BROKEN})
+    git_init(in_tmp / "inner")
+    (in_tmp / "inner" / ".git" / "info").mkdir(parents=True, exist_ok=True)
+    (in_tmp / "inner" / ".git" / "info" / "exclude").write_text("y.yaml\n")
+    from_outside = checked(check_json(cli)[1])
+    from_inside = [p.removeprefix("inner/") for p in checked(check_json(cli, "inner")[1])]
+    assert from_outside == ["inner/data/x.yaml"]
+    assert from_inside == ["data/x.yaml"]
+
+
+def test_a_very_deep_tree_is_no_bug(cli: CliRunner, in_tmp: Path) -> None:
+    for _ in range(1100):  # os.makedirs itself recurses: one level at a time
+        os.mkdir("d")
+        os.chdir("d")
+    Path("c.yaml").write_text(BROKEN)
+    os.chdir(in_tmp)
+    code, report = check_json(cli)
+    assert code == 1 and len(report["files"]) == 1
+
+
+def test_a_symbolic_link_to_a_folder_is_listed_not_followed(cli: CliRunner, in_tmp: Path) -> None:
+    files(in_tmp, {"real/c.yaml": GOOD})
+    (in_tmp / "alias").symlink_to("real")
+    _code, report = check_json(cli)
+    assert checked(report) == ["real/c.yaml"]
+    assert skipped(report)["alias/"] == "a symbolic link to a folder: not followed"
+
+
+@pytest.mark.parametrize(
+    "pattern", ["configs/keep/", "./configs/keep/", "keep", "{root}/configs/keep/"]
+)
+def test_exclude_patterns_as_users_write_them(cli: CliRunner, in_tmp: Path, pattern: str) -> None:
+    files(in_tmp, {"configs/keep/a.yaml": BROKEN, "configs/other/b.yaml": BROKEN})
+    _code, report = check_json(cli, "--exclude", pattern.format(root=in_tmp))
+    assert checked(report) == ["configs/other/b.yaml"]
+
+
+def test_a_name_pattern_excludes_outside_the_working_directory(
+    cli: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files(tmp_path / "repo", {"configs/a.yaml": BROKEN, "configs/a.draft.yaml": BROKEN})
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    _code, report = check_json(cli, str(tmp_path / "repo"), "--exclude", "*.draft.yaml")
+    assert [Path(p).name for p in checked(report)] == ["a.yaml"]
+
+
+def test_one_file_under_three_spellings_is_checked_once(cli: CliRunner, in_tmp: Path) -> None:
+    files(in_tmp, {"a.yaml": BROKEN})
+    _code, report = check_json(cli, "a.yaml", "./a.yaml", str(in_tmp / "a.yaml"))
+    assert checked(report) == ["a.yaml"]
+
+
+def test_a_report_written_into_the_searched_tree_is_not_checked_next_time(
+    cli: CliRunner, in_tmp: Path
+) -> None:
+    files(in_tmp, {"c.yaml": GOOD})
+    for _ in range(2):
+        result = cli.invoke(app, ["check", ".", "--format", "json", "--output", "report.json"])
+        assert result.exit_code == 0, result.output
+    assert json.loads((in_tmp / "report.json").read_text())["summary"]["files"] == 1
+    refused = cli.invoke(app, ["check", ".", "--output", "c.yaml"])  # a config: never
+    assert refused.exit_code == 2 and "one of the files to check" in refused.stderr

@@ -281,3 +281,63 @@ async def test_a_document_that_is_no_config_gets_no_diagnostics(
     }.items():
         uri = await _open(client, tmp_path / name, text)
         assert list(client.diagnostics[uri]) == [], name
+
+
+async def _change(client: LanguageClient, uri: str, version: int, text: str) -> None:
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+            content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)],
+        )
+    )
+
+
+@pytest.mark.asyncio
+async def test_a_request_during_the_debounce_sees_the_new_text(
+    client: LanguageClient, tmp_path: Path
+) -> None:
+    """An editor asks for code actions right after each edit: they must fit the new text."""
+    text = 'loss:\n  name: cross_entropy\n  label_smoothing: "0.1"\n'
+    uri = await _open(client, tmp_path / "c.yaml", text)
+    await _change(client, uri, 2, "# a comment\n" + text)
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri),
+            range=types.Range(types.Position(0, 0), types.Position(9, 0)),
+            context=types.CodeActionContext(diagnostics=[], only=["quickfix"]),
+        )
+    )
+    [fix] = [a for a in actions or [] if isinstance(a, types.CodeAction) and "0.1" in a.title]
+    assert fix.edit is not None and fix.edit.changes is not None
+    [edit] = fix.edit.changes[uri]
+    assert (edit.range.start.line, edit.range.start.character) == (3, 19)
+    assert (edit.range.end.line, edit.range.end.character, edit.new_text) == (3, 24, "0.1")
+
+
+@pytest.mark.asyncio
+async def test_ranges_are_in_the_client_s_lines_and_utf16_units(
+    client: LanguageClient, tmp_path: Path
+) -> None:
+    """YAML breaks lines at U+2028 too, LSP does not; a client counts 😀 as two units."""
+    text = "# a\u2028\nloss:\n  name: '😀focal'\n"
+    uri = await _open(client, tmp_path / "c.yaml", text)
+    [lc101] = [d for d in client.diagnostics[uri] if d.code == "LC101"]
+    assert lc101.data["line"] == 4  # losscfg's own line, as the CLI reports it
+    start, end = lc101.range.start, lc101.range.end
+    assert (start.line, start.character, end.line, end.character) == (2, 8, 2, 17)
+    answer = await client.text_document_hover_async(
+        types.HoverParams(types.TextDocumentIdentifier(uri), types.Position(2, 16))
+    )
+    assert answer is not None and "**LC101**" in str(answer.contents)
+
+
+@pytest.mark.asyncio
+async def test_a_settings_problem_is_told_once(client: LanguageClient, tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.losscfg]\nselekt = ['LC1']\n")
+    uri = await _open(client, tmp_path / "c.yaml", "loss:\n  name: focal\n")
+    for version in (2, 3):
+        await _change(client, uri, version, f"loss:\n  name: focal{version}\n")
+        await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    told = [m.message for m in client.messages if "selekt" in m.message]
+    assert len(told) == 1 and "unknown setting selekt" in told[0]
+    assert [d.code for d in client.diagnostics[uri]] == ["LC101"]  # checked with the defaults

@@ -41,9 +41,10 @@ def test_place_at_finds_the_key_or_value_under_the_cursor(
         ("loss:\n  name: nll   \n", 1, (11, 14, "  # losscfg: disable=LC211")),
         ("loss:\n  name: nll  # losscfg: disable=LC107\n", 1, (37, 37, ",LC211")),
         ("loss:\r\n  name: nll  # note\r\n", 1, (19, 19, "  # losscfg: disable=LC211")),
+        ('loss:\n  name: "nll\n    "\n', 1, None),  # the comment would join the value
     ],
 )
-def test_disable_on_this_line(text: str, line: int, insertion: tuple[int, int, str]) -> None:
+def test_disable_on_this_line(text: str, line: int, insertion: tuple[int, int, str] | None) -> None:
     assert disable_on_line(text, line, "LC211") == insertion
 
 
@@ -92,3 +93,11 @@ def test_hover_on_an_unknown_loss_lists_the_known_ones() -> None:
 def test_completions(text: str, line: int, column: int, inserted: list[str]) -> None:
     found = completions(text, line, column, lint(text, "c.yaml").report)
     assert [c.insert for c in found] == inserted
+
+
+def test_lint_checks_an_open_file_as_the_cli_checks_a_named_one(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A document open in the editor is checked as `losscfg check FILE` checks it: exclusions
+    are for searches (and --force-exclude), not for a file the user is looking at."""
+    (tmp_path / "pyproject.toml").write_text('[tool.losscfg]\nextend-exclude = ["old/"]\n')
+    report = lint("loss:\n  name: focal\n", str(tmp_path / "old" / "c.yaml")).report
+    assert report is not None and [d.code for d in report.diagnostics] == ["LC101"]

@@ -21,6 +21,7 @@ from losscfg.terminal import use_color, write_lines
 
 if TYPE_CHECKING:
     from losscfg.diagnostics import DryRunOptions, FixMode, Outcome, Policy
+    from losscfg.paths import Collected
     from losscfg.pipeline import DryRunStage
     from losscfg.project import Project
     from losscfg.report.text import FixDisplay
@@ -234,7 +235,14 @@ def check(
     )
     if quiet and fmt is Format.sarif:
         usage_error("--quiet cannot shorten a SARIF log; leave out -q, or use --format json -q")
-    mode = _fix_mode(fix=fix, diff=diff, unsafe=unsafe_fixes, paths=paths)
+    mode = _fix_mode(
+        fix=fix,
+        diff=diff,
+        unsafe=unsafe_fixes,
+        paths=paths,
+        output=output,
+        fmt=output_format.value if output_format else None,
+    )
     project = _project(
         config,
         select=select,
@@ -246,23 +254,25 @@ def check(
         fix=mode,
     )
     _libyaml_notice()
-    _refuse_unsafe_output(output, paths, project)
+    collected = _refuse_unsafe_output(output, paths, project)
     stage = (
         _dry_run_stage(_dry_run_options(device=device, targets=targets.value)) if dry_run else None
     )
 
     from losscfg.diagnostics import Policy
 
-    outcome = _check_paths(paths, project, stage)
+    fixing_stdin = mode is not None and mode.write and "-" in paths
+    given = _read_stdin() if fixing_stdin else None
+    outcome = _check_paths(paths, project, stage, stdin=given, collected=collected)
     if not outcome.reports:
         _no_config_warning(outcome)
     if mode is not None and not mode.write:
         raise typer.Exit(_show_diff(outcome, Policy(exit_zero=exit_zero)))
-    fixed_stdin = _fixed_stdin(outcome)
-    if fixed_stdin is not None:  # the fixed text owns standard output; the report goes aside
-        sys.stdout.write(fixed_stdin)
+    if given is not None:  # the (fixed) text owns standard output; the report goes aside
+        fixed = _fixed_stdin(outcome)
+        sys.stdout.buffer.write(fixed.encode("utf-8") if fixed is not None else given)
         sys.stdout.flush()
-    with _open_output(output, stderr=fixed_stdin is not None) as stream:
+    with _open_output(output, stderr=given is not None) as stream:
         _write_report(
             fmt,
             outcome,
@@ -282,13 +292,23 @@ def check(
     raise typer.Exit(_finish(outcome, Policy(exit_zero=exit_zero)))
 
 
-def _fix_mode(*, fix: bool, diff: bool, unsafe: bool, paths: list[str]) -> FixMode | None:
+def _fix_mode(
+    *,
+    fix: bool,
+    diff: bool,
+    unsafe: bool,
+    paths: list[str],
+    output: str | None = None,
+    fmt: str | None = None,
+) -> FixMode | None:
     from losscfg.diagnostics import FixMode
 
     if not (fix or diff):
         return None
     if diff and "-" in paths:
         usage_error("--diff shows the changes to files; with standard input use --fix")
+    if diff and (output is not None or fmt not in (None, "text")):
+        usage_error("--diff prints a unified diff: it takes no --output or --format")
     return FixMode(unsafe=unsafe, write=not diff)
 
 
@@ -306,25 +326,52 @@ def _fixed_stdin(outcome: Outcome) -> str | None:
 
 
 def _show_diff(outcome: Outcome, policy: Policy) -> int:
-    """`--diff`: the changes as a unified diff on stdout, a count on stderr; nothing written.
-    Exit 1 when a fix would change a file, else as the check."""
+    """`--diff`, as ruff's: the changes as a unified diff on stdout, nothing written, only the
+    fixes (what cannot be read is said on stderr). Exit 1 when a fix would change a file, 2
+    when a path cannot be read, 3 for a bug, else 0."""
+    from losscfg.report.text import diagnostics
+
     fixed = 0
     for report in outcome.reports:
         if report.fixes is not None and report.fixes.diff:
             sys.stdout.write(report.fixes.diff)
             fixed += len(report.fixes.fixed)
+        if report.unreadable:
+            write_lines(diagnostics(report), sys.stderr, color=use_color(sys.stderr, False))
     sys.stdout.flush()
     typer.echo(f"losscfg: would fix {fixed} {'problem' if fixed == 1 else 'problems'}", err=True)
-    code = _finish(outcome, policy)
-    return max(code, 1) if fixed and not policy.exit_zero else code
+    code = _finish(outcome, policy)  # 3 or 2 when they apply: the diagnostics count not here
+    if code >= 2:
+        return code
+    return 1 if fixed and not policy.exit_zero else 0
 
 
-def _check_paths(paths: list[str], project: Project, stage: DryRunStage | None) -> Outcome:
+def _read_stdin() -> bytes:
+    from losscfg.reading import read_stdin
+
+    return read_stdin()
+
+
+def _check_paths(
+    paths: list[str],
+    project: Project,
+    stage: DryRunStage | None,
+    *,
+    stdin: bytes | None = None,
+    collected: Collected | None = None,
+) -> Outcome:
     from losscfg.pipeline import check_paths
+    from losscfg.reading import read_stdin
     from losscfg.settings import SettingsError
 
     try:
-        return check_paths(paths, project, dry_run=stage)
+        return check_paths(
+            paths,
+            project,
+            dry_run=stage,
+            stdin=read_stdin if stdin is None else lambda: stdin,
+            collected=collected,
+        )
     except SettingsError as problem:  # a nested pyproject.toml that cannot be used
         usage_error(str(problem))
 
@@ -332,7 +379,8 @@ def _check_paths(paths: list[str], project: Project, stage: DryRunStage | None) 
 def _no_config_warning(outcome: Outcome) -> None:
     """As ruff does when it finds no Python file: a warning, and exit 0."""
     skipped = len(outcome.skipped)
-    detail = f" ({skipped} paths skipped: not configs, excluded or ignored)" if skipped else ""
+    paths = "path" if skipped == 1 else "paths"
+    detail = f" ({skipped} {paths} skipped: not configs, excluded or ignored)" if skipped else ""
     typer.echo(f"losscfg: warning: no training config found to check{detail}", err=True)
 
 
@@ -402,17 +450,26 @@ def _open_output(path: str | None, *, stderr: bool = False) -> Iterator[IO[str]]
         usage_error(str(problem))
 
 
-def _refuse_unsafe_output(output: str | None, paths: list[str], project: Project) -> None:
+def _refuse_unsafe_output(
+    output: str | None, paths: list[str], project: Project
+) -> Collected | None:
+    """Refuse an --output that would overwrite a config to check; what the search found, less
+    the report file itself (a report a search found, such as report.json, is no config)."""
     if output is None:
-        return
-    from losscfg.output import OutputError, refuse_unsafe
+        return None
+    from losscfg.configs import is_config_file
+    from losscfg.output import OutputError, refuse_unsafe, same_file
     from losscfg.settings import SettingsError
 
     try:
-        checked = [target.path for target in project.search().collect(paths).targets]
-        refuse_unsafe(output, paths, checked)
+        collected = project.search().collect(paths)
+        found = [t for t in collected.targets if t.only_if_config and same_file(output, t.path)]
+        if found and not is_config_file(output):
+            collected = collected._replace(targets=[t for t in collected.targets if t not in found])
+        refuse_unsafe(output, paths, [target.path for target in collected.targets])
     except (OutputError, SettingsError) as problem:
         usage_error(str(problem))
+    return collected
 
 
 def _project(

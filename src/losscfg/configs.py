@@ -22,7 +22,7 @@ _LISTED = ", ".join(SECTIONS[:-1]) + " or " + SECTIONS[-1]
 _NAMES = "|".join(SECTIONS)
 #: `loss:` at column 0, or quoted (`"loss":`, also right after the `{` of a one-line JSON).
 _SECTION_LINE = re.compile(
-    rf"^(?:\{{?[ \t]*(?P<quote>[\"'])(?:{_NAMES})(?P=quote)|(?:{_NAMES}))[ \t]*:(?:[ \t]|$)",
+    rf"^(?:(?:\{{[ \t]*)?(?P<quote>[\"'])(?:{_NAMES})(?P=quote)|(?:{_NAMES}))[ \t]*:(?:[ \t]|$)",
     re.MULTILINE,
 )
 
@@ -61,3 +61,13 @@ def _kind(value: Any) -> str:
     if isinstance(value, str):
         return "a string"
     return f"a {type(value).__name__} value"
+
+
+def is_config_file(path: str) -> bool:
+    """Whether the file at `path` holds a training config now (SPEC §5's test)."""
+    try:
+        with open(path, "rb") as stream:
+            head = stream.read(1024 * 1024)
+    except OSError:
+        return False
+    return text_is_config(head.decode("utf-8", errors="replace"))

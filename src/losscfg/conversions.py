@@ -58,13 +58,13 @@ def convert(value: Any, how: str | None) -> Converted | None:
 def _to_float(value: Any) -> Converted | None:
     if isinstance(value, bool):
         return Converted(float(value), False)
-    if isinstance(value, (int, float)):
-        return Converted(float(value), True)
-    if isinstance(value, str):
-        try:
+    try:
+        if isinstance(value, (int, float)):
             return Converted(float(value), True)
-        except ValueError:
-            return None
+        if isinstance(value, str):
+            return Converted(float(value), True)
+    except (ValueError, OverflowError):  # float() refuses it: the trainer fails there too
+        return None
     return None
 
 

@@ -194,9 +194,21 @@ def _is_flow(node: Node, lines: Lines) -> bool:
 
 def _value_end(entry: Entry, lines: Lines) -> int:
     """Where an entry's value ends (its key's end, for a value with no text)."""
-    _, _, end_line, end_column = entry.node.position
     key_end = lines.offset(entry.key_position[2], entry.key_position[3])
-    return max(lines.offset(end_line, end_column), key_end)
+    return max(_content_end(entry.node, lines), key_end)
+
+
+def _content_end(node: Node, lines: Lines) -> int:
+    """Where a value's own text ends: a block collection's end mark lies at the next key (after
+    any comment lines), so it ends with its last child."""
+    end = lines.offset(node.position[2], node.position[3])
+    if _is_flow(node, lines):
+        return end
+    if node.entries:
+        return max(_value_end(entry, lines) for entry in node.entries.values())
+    if node.items:
+        return max(_content_end(item, lines) for item in node.items)
+    return end
 
 
 def _remove(parent: Node, entry: Entry, lines: Lines) -> Edit:

@@ -17,7 +17,7 @@ from losscfg.check import DryRun, Options, check_path, check_source
 from losscfg.diagnostics import STDIN, Diagnostic, Edit, FileReport, FixMode, FixOutcome
 from losscfg.document import load
 from losscfg.edits import apply
-from losscfg.output import ChangedMeanwhile, replace_file
+from losscfg.output import ChangedMeanwhile, ReadOnly, replace_file
 from losscfg.problems import LoadProblem, Problem
 from losscfg.reading import decode, read, shown_path
 from losscfg.remedies import expected, same
@@ -59,7 +59,7 @@ def fix_path(
             return report
     report = check_source(fixed_text, shown, options, dry_run=dry_run)
     report.fixes = outcome
-    if outcome.changed and path == STDIN:
+    if path == STDIN:  # what goes back to standard output, changed or not
         outcome.text = fixed_text
     elif outcome.changed and not mode.write:
         outcome.diff = unified_diff(text, fixed_text, shown)
@@ -90,13 +90,18 @@ def fix_text(
 
 
 def unified_diff(before: str, after: str, path: str) -> str:
+    """A diff that `git apply` and `patch` take: lines end at LF only (a CR stays in its
+    line), and a last line without one is marked as such."""
     lines = difflib.unified_diff(
-        before.splitlines(keepends=True),
-        after.splitlines(keepends=True),
-        fromfile=f"a/{path}",
-        tofile=f"b/{path}",
+        _lines(before), _lines(after), fromfile=f"a/{path}", tofile=f"b/{path}"
     )
-    return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
+    marker = "\n\\ No newline at end of file\n"
+    return "".join(line if line.endswith("\n") else line + marker for line in lines)
+
+
+def _lines(text: str) -> list[str]:
+    parts = text.split("\n")
+    return [part + "\n" for part in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
 
 
 def _key(diagnostic: Diagnostic) -> tuple[str, str | None, str]:
@@ -169,6 +174,9 @@ def _write(path: str, text: str, original: bytes) -> LoadProblem | None:
     except ChangedMeanwhile:
         message = "the file changed while it was being fixed: it was left as it is now"
         return LoadProblem(Problem.UNREADABLE, message, hint="run losscfg check --fix again")
+    except ReadOnly:
+        message = "the file is read-only: it was not fixed"
+        return LoadProblem(Problem.UNREADABLE, message, hint="make it writable to fix it")
     except OSError as problem:
         message = f"cannot write the fixed file: {problem.strerror or problem}"
         return LoadProblem(Problem.UNREADABLE, message, hint="check the file's permissions")

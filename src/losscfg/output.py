@@ -135,11 +135,23 @@ class ChangedMeanwhile(Exception):
     """The file no longer holds what was read: another program wrote it during the run."""
 
 
+class ReadOnly(Exception):
+    """The file may not be written: losscfg leaves a read-only file as it is."""
+
+
 def replace_file(path: str, data: bytes, expected: bytes) -> None:
-    """Write `data` over the file at `path` (through links), atomically and with its mode, only
-    if it still holds `expected`: a temporary file in the same folder, renamed over it."""
+    """Write `data` over the file at `path` (through symbolic links), only if it still holds
+    `expected` and may be written: atomically (a temporary file in the same folder, renamed
+    over it, mode kept), or in place where a rename would break a hard link or the folder
+    cannot take a new file."""
     target = os.path.realpath(path)
-    mode = stat.S_IMODE(os.stat(target).st_mode)
+    status = os.stat(target)
+    if not os.access(target, os.W_OK) or not status.st_mode & 0o222:  # root too heeds 0444
+        raise ReadOnly(path)
+    if status.st_nlink > 1 or not os.access(os.path.dirname(target), os.W_OK):
+        _write_in_place(target, data, expected)
+        return
+    mode = stat.S_IMODE(status.st_mode)
     descriptor, temporary = tempfile.mkstemp(
         prefix=f".{os.path.basename(target)}.", suffix=".losscfg-fix", dir=os.path.dirname(target)
     )
@@ -156,3 +168,18 @@ def replace_file(path: str, data: bytes, expected: bytes) -> None:
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
+
+
+def _write_in_place(target: str, data: bytes, expected: bytes) -> None:
+    with open(target, "r+b") as stream:
+        if stream.read(len(expected) + 1) != expected:
+            raise ChangedMeanwhile(target)
+        stream.seek(0)
+        stream.write(data)
+        stream.truncate()
+        stream.flush()
+        os.fsync(stream.fileno())
+
+
+def same_file(output: str, path: str) -> bool:
+    return os.path.abspath(output) == os.path.abspath(path) or _same(output, path)

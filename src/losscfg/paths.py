@@ -10,6 +10,7 @@ Patterns are gitignore-style, relative to the folder of the settings file that s
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -79,27 +80,33 @@ class Search:
     ) -> None:
         self._settings_for = settings_for
         self._cwd = cwd or os.getcwd()
-        self._given = _Patterns.of(self._cwd, exclude, "excluded by --exclude") if exclude else None
+        self._given = _given_patterns(self._cwd, exclude)
         self._force_exclude = force_exclude
         self._excludes: dict[Path | None, list[_Patterns]] = {}
         self._gitignores: dict[str, tuple[_Patterns, ...]] = {}
         self._by_folder: dict[str, Settings] = {}
+        self._cut: str | None = None  # a named folder that outer patterns exclude: they stop
 
     def collect(self, arguments: Iterable[str]) -> Collected:
         """Each argument is kept as given (a file, a path that does not exist, `-`), except a
         directory, which stands for the files under it, sorted. Every path comes once."""
-        found: dict[str, Target] = {}
+        found: dict[str, Target] = {}  # by absolute path: a.yaml and ./a.yaml are one file
         skipped: list[Skipped] = []
         unsearchable: dict[str, str] = {}
         for argument in arguments:
             if argument != STDIN and os.path.isdir(argument):
                 for target in self._search(argument, skipped, unsearchable):
-                    found.setdefault(target.path, target)
-            elif argument not in found or found[argument].only_if_config:
+                    found.setdefault(self._key(target.path), target)
+                continue
+            key = self._key(argument)
+            if key not in found or found[key].only_if_config:
                 named = self._named(argument, skipped)  # named, it is checked in any case
                 if named is not None:
-                    found[argument] = named
+                    found[key] = named
         return Collected(list(found.values()), skipped, unsearchable)
+
+    def _key(self, path: str) -> str:
+        return path if path == STDIN else self._absolute(path)
 
     def settings_for(self, path: str) -> Settings:
         """The settings that govern a file (standard input: the working directory's)."""
@@ -122,39 +129,59 @@ class Search:
     def _search(
         self, directory: str, skipped: list[Skipped], unsearchable: dict[str, str]
     ) -> list[Target]:
-        def note(problem: OSError) -> None:
-            unsearchable[str(problem.filename)] = problem.strerror or type(problem).__name__
-
-        targets: list[Target] = []
+        """The files under `directory`, top-down with an explicit stack (a tree of any depth),
+        pruning what is excluded or ignored. A folder named on the command line is searched
+        even when a pattern from above excludes it (as ruff and ripgrep search a root you
+        name); those patterns then stop at it. With --force-exclude it is skipped."""
         top = self._absolute(directory)
-        if os.path.dirname(top) != top:
-            self._gitignores.setdefault(os.path.dirname(top), self._inherited_gitignores(top))
-        for root, folders, names in os.walk(directory, onerror=note):
+        parent = os.path.dirname(top)
+        if parent != top:
+            self._gitignores.setdefault(parent, self._inherited_gitignores(top))
+        reason = self._excluded(
+            top, True, self._settings_for(Path(top)), self._gitignores.get(parent, ())
+        )
+        if reason is not None and self._force_exclude:
+            skipped.append(Skipped(_shown(directory.rstrip(os.sep)) + os.sep, reason))
+            return []
+        self._cut = top if reason is not None else None
+        try:
+            return self._walk(directory, skipped, unsearchable)
+        finally:
+            self._cut = None
+
+    def _walk(
+        self, directory: str, skipped: list[Skipped], unsearchable: dict[str, str]
+    ) -> list[Target]:
+        targets: list[Target] = []
+        stack = [directory]
+        while stack:
+            root = stack.pop()
+            try:
+                with os.scandir(root) as scanned:
+                    entries = sorted(scanned, key=lambda entry: entry.name)
+            except OSError as problem:
+                unsearchable[_shown(root)] = problem.strerror or type(problem).__name__
+                continue
             absolute_root = self._absolute(root)
             settings = self._settings_for(Path(absolute_root))
             gitignores = self._gitignores_in(absolute_root, settings)
-            kept = []
-            for folder in sorted(folders):
-                path = _shown(os.path.join(root, folder))
-                reason = self._excluded(
-                    os.path.join(absolute_root, folder), True, settings, gitignores
-                )
-                if reason is None:
-                    kept.append(folder)
-                elif folder not in NEVER_SEARCHED:
-                    skipped.append(Skipped(path + os.sep, reason))
-            folders[:] = kept
-            for name in sorted(names):
-                if not name.lower().endswith(SUFFIXES):
-                    continue
-                path = _shown(os.path.join(root, name))
-                reason = self._excluded(
-                    os.path.join(absolute_root, name), False, settings, gitignores
-                )
-                if reason is None:
-                    targets.append(Target(path, settings, only_if_config=True))
-                else:
-                    skipped.append(Skipped(path, reason))
+            for entry in entries:
+                path = _shown(os.path.join(root, entry.name))
+                absolute = os.path.join(absolute_root, entry.name)
+                if _is_folder(entry):
+                    reason = self._excluded(absolute, True, settings, gitignores)
+                    if reason is None and entry.is_symlink():
+                        reason = "a symbolic link to a folder: not followed"
+                    if reason is None:
+                        stack.append(os.path.join(root, entry.name))
+                    elif entry.name not in NEVER_SEARCHED:
+                        skipped.append(Skipped(path + os.sep, reason))
+                elif entry.name.lower().endswith(SUFFIXES):
+                    reason = self._excluded(absolute, False, settings, gitignores)
+                    if reason is None:
+                        targets.append(Target(path, settings, only_if_config=True))
+                    else:
+                        skipped.append(Skipped(path, reason))
         return sorted(targets, key=lambda target: target.path)
 
     def _absolute(self, path: str) -> str:
@@ -168,13 +195,13 @@ class Search:
             return "version control"
         reason = self._excluded_by_settings(path, is_folder, settings)
         if reason is None and settings.respect_gitignore:
-            reason = _first_verdict(gitignores, path, is_folder)
+            reason = _first_verdict(gitignores, path, is_folder, self._cut)
         return reason
 
     def _excluded_by_settings(self, path: str, is_folder: bool, settings: Settings) -> str | None:
         if settings.exclude is None and is_folder and os.path.basename(path) in DEFAULT_EXCLUDE:
             return "excluded by default (an environment, dependency or cache folder)"
-        return _first_verdict(self._exclusions(settings), path, is_folder)
+        return _first_verdict(self._exclusions(settings), path, is_folder, self._cut)
 
     def _excluded_with_folders(self, path: str, settings: Settings) -> str | None:
         """Why a named file is excluded: by a pattern on it or on a folder above it."""
@@ -200,8 +227,7 @@ class Search:
             if settings.extend_exclude:
                 patterns = settings.extend_exclude
                 found.append(_Patterns.of(folder, patterns, f"excluded by extend-exclude{where}"))
-            if self._given is not None:
-                found.append(self._given)
+            found.extend(self._given)
             self._excludes[settings.source] = found
         return found
 
@@ -210,6 +236,9 @@ class Search:
         if known is not None:
             return known
         inherited = self._gitignores.get(os.path.dirname(folder), ())
+        if os.path.exists(os.path.join(folder, ".git")):  # a repository's own rules only
+            exclude = os.path.join(folder, ".git", "info", "exclude")
+            inherited = tuple(p for p in [_patterns_in(exclude, folder, "ignored by")] if p)
         own = _gitignore_of(folder) if settings.respect_gitignore else None
         found = (own, *inherited) if own is not None else inherited
         self._gitignores[folder] = found
@@ -255,14 +284,50 @@ def _folders_between(base: str, path: str) -> list[str]:
     return list(reversed(folders))
 
 
+def _given_patterns(cwd: str, patterns: Sequence[str]) -> list[_Patterns]:
+    """`--exclude` patterns: a name (`*.draft.yaml`, `old/`) matches anywhere, even outside
+    the working directory; a path (`configs/old/`, `./x`, an absolute path) is anchored."""
+    here: list[str] = []
+    anywhere: list[str] = []
+    for pattern in patterns:
+        negated, body = pattern.startswith("!"), pattern.removeprefix("!")
+        if body.startswith("./"):
+            body = "/" + body[2:]
+        elif os.path.isabs(body) and _within(body, cwd):
+            trailing = "/" if body.endswith("/") else ""
+            body = "/" + os.path.relpath(body, cwd) + trailing
+        elif os.path.isabs(body):  # outside the working directory: anchored at /
+            anywhere.append(pattern)
+            continue
+        (here if "/" in body.rstrip("/") else anywhere).append("!" * negated + body)
+    origin = "excluded by --exclude"
+    return [
+        _Patterns.of(folder, lines, origin)
+        for folder, lines in ((cwd, here), (os.sep, anywhere))
+        if lines
+    ]
+
+
+def _is_folder(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:  # a link that cannot be followed: a file, which then cannot be read
+        return False
+
+
 def _shown(path: str) -> str:
     """A found path as the user would write it: `./configs/a.yaml` is `configs/a.yaml`."""
     return path[2:] if path.startswith("./") else path
 
 
-def _first_verdict(rules: Iterable[_Patterns], path: str, is_folder: bool) -> str | None:
-    """The verdict of the first pattern list that has one (the deepest .gitignore first)."""
+def _first_verdict(
+    rules: Iterable[_Patterns], path: str, is_folder: bool, cut: str | None = None
+) -> str | None:
+    """The verdict of the first pattern list that has one (the deepest .gitignore first);
+    below `cut`, lists from above it do not count."""
     for patterns in rules:
+        if cut is not None and not _within(patterns.folder, cut):
+            continue
         verdict = patterns.verdict(path, is_folder)
         if verdict is not None:
             return verdict or None
@@ -284,20 +349,27 @@ def _patterns_in(path: str, folder: str, verb: str) -> _Patterns | None:
     except OSError:
         return None
     lines = data.decode("utf-8", errors="replace").splitlines()
-    return _Patterns.of(folder, lines, f"{verb} {_shown(os.path.relpath(path))}")
+    relative = os.path.relpath(path)
+    shown = path if relative.startswith("..") else _shown(relative)
+    return _Patterns.of(folder, lines, f"{verb} {shown}")
 
 
 class _Patterns:
-    """gitignore-style patterns that apply under `folder`; `origin` names them in reasons."""
+    """gitignore-style patterns that apply under `folder`; `origin` names them in reasons.
 
-    def __init__(self, folder: str, spec: pathspec.GitIgnoreSpec, origin: str) -> None:
-        self.folder, self.spec, self.origin = folder.rstrip(os.sep) or os.sep, spec, origin
+    pathspec decides every match, but it is compiled (and imported) only for a path that a
+    pattern could match at all: one that holds every literal piece of the pattern. Most
+    patterns (`*.pyc`, `build/`) can never match a config's path, and files named by the
+    pre-commit hooks then cost no import (SPEC §12)."""
+
+    def __init__(self, folder: str, lines: Sequence[str], origin: str) -> None:
+        self.folder, self.lines, self.origin = folder.rstrip(os.sep) or os.sep, lines, origin
+        self.pieces = [_pieces(line) for line in lines if line.strip() and line[0] != "#"]
+        self._spec: pathspec.GitIgnoreSpec | None = None
 
     @classmethod
     def of(cls, folder: str, lines: Sequence[str], origin: str) -> _Patterns:
-        import pathspec
-
-        return cls(folder, pathspec.GitIgnoreSpec.from_lines(lines), origin)
+        return cls(folder, lines, origin)
 
     def verdict(self, path: str, is_folder: bool) -> str | None:
         """Why the patterns exclude `path`; "" when a `!pattern` keeps it; None: no pattern
@@ -305,11 +377,32 @@ class _Patterns:
         if not _within(path, self.folder) or path == self.folder:
             return None
         relative = os.path.relpath(path, self.folder).replace(os.sep, "/")
-        result = self.spec.check_file(relative + ("/" if is_folder else ""))
+        if not any(all(piece in relative for piece in pieces) for pieces in self.pieces):
+            return None
+        spec = self._compiled()
+        result = spec.check_file(relative + ("/" if is_folder else ""))
         if result.include is None:
             return None
         if not result.include:
             return ""
         assert result.index is not None
-        pattern = self.spec.patterns[result.index]
+        pattern = spec.patterns[result.index]
         return f"{self.origin} (pattern {getattr(pattern, 'pattern', '?')})"
+
+    def _compiled(self) -> pathspec.GitIgnoreSpec:
+        if self._spec is None:
+            import pathspec
+
+            self._spec = pathspec.GitIgnoreSpec.from_lines(self.lines)
+        return self._spec
+
+
+_GLOB = re.compile(r"\\.|\*+|\?|\[[^\]]*\]?|/")
+
+
+def _pieces(line: str) -> list[str]:
+    """The literal pieces of a gitignore pattern, each of which a path it matches holds."""
+    text = line.rstrip().removeprefix("!")
+    if "\\" in text:  # escapes: let pathspec decide
+        return []
+    return [piece for piece in _GLOB.split(text) if piece]

@@ -14,6 +14,7 @@ from losscfg.diagnostics import (
     Outcome,
     Skipped,
 )
+from losscfg.paths import Collected
 from losscfg.problems import LoadProblem, Problem
 from losscfg.project import Project
 from losscfg.reading import read_stdin
@@ -35,11 +36,12 @@ def check_paths(
     dry_run: DryRunStage | None = None,
     stdin: Callable[[], bytes] = read_stdin,
     on_report: Callable[[FileReport], None] | None = None,
+    collected: Collected | None = None,
 ) -> Outcome:
     """Check every config under `paths` (`-` is standard input), each read and inspected
     once, with the options of its own settings; with `dry_run`, also run each loss that the
     static check found no error in. Files a search finds that are no configs are skipped."""
-    collected = project.search().collect(paths)
+    collected = collected or project.search().collect(paths)
     options: list[Options] = []
     index: dict[int, int] = {}
     tasks = []

@@ -8,6 +8,7 @@ reporting. Wording each error is the business of the rules (`@explains`).
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Callable, Iterator, Mapping
 from functools import lru_cache
 from typing import Any
@@ -29,8 +30,11 @@ def _finite(check: Callable[..., Iterator[ValidationError]]) -> Callable[..., An
     def finite_check(
         validator: Any, bound: Any, instance: Any, subschema: Any
     ) -> Iterator[ValidationError]:
-        if validator.is_type(instance, "number") and not math.isfinite(instance):
+        if isinstance(instance, float) and not math.isfinite(instance):
             yield ValidationError(f"{instance!r} is not a finite number")
+            return
+        if isinstance(instance, int) and abs(instance) > sys.float_info.max:
+            yield ValidationError("too large for float()")  # float() raises OverflowError
             return
         yield from check(validator, bound, instance, subschema)
 
@@ -62,7 +66,10 @@ def _float32(validator: Any, on: bool, instance: Any, subschema: Any) -> Iterato
     """`x-float32`: a number that becomes a float32 tensor entry (inf, or 0, if it cannot)."""
     if not on or isinstance(instance, bool) or not isinstance(instance, (int, float)):
         return
-    size = abs(float(instance)) if math.isfinite(instance) else 0.0
+    if isinstance(instance, int):  # compared exactly: an int may be beyond any float
+        size: float | int = abs(instance)
+    else:
+        size = abs(instance) if math.isfinite(instance) else 0.0
     if size > FLOAT32_MAX:
         yield ValidationError(f"{instance} becomes inf in float32")
     elif 0 < size < FLOAT32_TINIEST:

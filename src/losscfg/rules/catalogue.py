@@ -7,6 +7,7 @@ each schema error as the finding of its rule.
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -685,6 +686,14 @@ def _invalid_choice(error: SchemaError, ctx: Context) -> Iterator[Finding]:
 @explains(out_of_range, *_RANGE_KEYWORDS)
 def _out_of_range(error: SchemaError, ctx: Context) -> Iterator[Finding]:
     value = error.value
+    if isinstance(value, int) and abs(value) > sys.float_info.max:
+        yield Finding(
+            error.path,
+            f"{dotted(error.path)} is {show(value)}, too large for a float: the trainer's "
+            "float() raises OverflowError, and torch cannot hold it either",
+            f"use {describe(error.subschema)}",
+        )
+        return
     yield Finding(
         error.path,
         f"{dotted(error.path)} is {show(value)}; expected {_finite_words(value, error.subschema)}",
@@ -722,7 +731,7 @@ def _beyond_torch(error: SchemaError, ctx: Context) -> Iterator[Finding]:
             f"use {describe(error.subschema)} that torch can hold, such as -100",
         )
         return
-    becomes = "inf" if abs(float(value)) > 1 else "0"
+    becomes = "inf" if abs(value) > 1 else "0"
     yield Finding(
         error.path,
         f"{where} is {show(value)}, which becomes {becomes} in the float32 tensor torch makes of "

@@ -178,6 +178,8 @@ def _as_floats(written: Any) -> Remedy | None:
     list keeps its style (flow or block), its comments and its line breaks."""
     if not isinstance(written, list) or not all(type(w) is int for w in written):
         return None
+    if any(abs(w) > 2**53 for w in written):  # beyond float's exact integers: no one meaning
+        return None
     changes = [
         SetValue(("loss", "weight", index), float(weight), yaml_float(float(weight)))
         for index, weight in enumerate(written)

@@ -365,7 +365,7 @@ def disable_on_line(text: str, line: int, code: str) -> tuple[int, int, str] | N
     """An insertion (column, column, text) on a 0-based line that silences `code` there:
     the code joins the line's suppression comment, or a new comment ends the line."""
     lines = Lines(text)
-    if line >= len(lines.starts):
+    if line >= len(lines.starts) or _inside_a_scalar(load(text), line):
         return None
     start, end = lines.starts[line], lines.end(line)
     content = text[start:end]
@@ -374,6 +374,21 @@ def disable_on_line(text: str, line: int, code: str) -> tuple[int, int, str] | N
         return existing.end(), existing.end(), f",{code}"
     stripped = content.rstrip()
     return len(stripped), len(content), f"  # losscfg: disable={code}"
+
+
+def _inside_a_scalar(document: Document, line: int) -> bool:
+    """Whether the line ends inside a scalar that goes on below it (a quoted or block string
+    over several lines): a comment there would become part of the value."""
+    nodes = [document.root] if document.root is not None else []
+    while nodes:
+        node = nodes.pop()
+        if node.entries is not None:
+            nodes.extend(entry.node for entry in node.entries.values())
+        elif node.items is not None:
+            nodes.extend(node.items)
+        elif node.position[0] <= line < node.position[2]:
+            return True
+    return False
 
 
 def silenceable(code: str) -> bool:

@@ -8,6 +8,8 @@ the capabilities alone.
 from __future__ import annotations
 
 import asyncio
+import bisect
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -31,8 +33,10 @@ _SEVERITY = {
 class LosscfgServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__("losscfg", __version__)
-        self.reports: dict[str, Any] = {}  # uri -> the last FileReport (None: no config)
+        #: uri -> (the version checked, its FileReport; None for a document that is no config)
+        self.reports: dict[str, tuple[int | None, Any]] = {}
         self.pending: dict[str, asyncio.Task[None]] = {}
+        self.told: set[str] = set()  # settings problems already shown
 
 
 server = LosscfgServer()
@@ -48,43 +52,67 @@ def _body(document: TextDocument) -> tuple[str, int]:
     return (source[1:], 1) if source.startswith("\ufeff") else (source, 0)
 
 
-def _position(document: TextDocument, line: int, column: int) -> types.Position:
-    """A 0-based position of losscfg's (code points, YAML's lines) in the client's units."""
-    from losscfg.edits import Lines
-
-    text, bom = _body(document)
-    lines = Lines(text)
-    line = min(line, len(lines.starts) - 1)
-    offset = min(lines.offset(line, column), len(text)) + bom
-    return document.client_position_at_offset(offset)
+_LSP_BREAK = re.compile(r"\r\n|\r|\n")
 
 
-def _server_position(document: TextDocument, position: types.Position) -> tuple[int, int]:
-    """The client's position as losscfg's 0-based line and column."""
-    from losscfg.edits import Lines
+class Positions:
+    """Positions of one version of a document, both ways: losscfg's (0-based lines as YAML
+    counts them, NEL and LS included, columns in code points, after a BOM) and the client's
+    (lines broken at CR, LF and CRLF only, columns in the negotiated units, UTF-16 by
+    default)."""
 
-    text, bom = _body(document)
-    offset = max(document.offset_at_position(position) - bom, 0)
-    line, column = Lines(text).position(min(offset, len(text)))
-    return line - 1, column - 1
+    def __init__(self, document: TextDocument) -> None:
+        from losscfg.edits import Lines
+
+        self.source = document.source
+        self.text, self.bom = _body(document)
+        self.lines = Lines(self.text)
+        self.starts = [0] + [m.end() for m in _LSP_BREAK.finditer(self.source)]
+        self.units = document.position_codec.client_num_units
+
+    def to_client(self, line: int, column: int) -> types.Position:
+        line = min(line, len(self.lines.starts) - 1)
+        return self.client_at(min(self.lines.offset(line, column), len(self.text)) + self.bom)
+
+    def client_at(self, offset: int) -> types.Position:
+        line = bisect.bisect_right(self.starts, offset) - 1
+        return types.Position(line, self.units(self.source[self.starts[line] : offset]))
+
+    def from_client(self, position: types.Position) -> tuple[int, int]:
+        line = min(position.line, len(self.starts) - 1)
+        offset, end = self.starts[line], self._line_end(line)
+        units = 0
+        while offset < end and units < position.character:
+            units += self.units(self.source[offset])
+            offset += 1
+        text_offset = min(max(offset - self.bom, 0), len(self.text))
+        row, column = self.lines.position(text_offset)
+        return row - 1, column - 1
+
+    def _line_end(self, line: int) -> int:
+        following = self.starts[line + 1] if line + 1 < len(self.starts) else len(self.source)
+        match = _LSP_BREAK.search(self.source, self.starts[line], following)
+        return match.start() if match else following
+
+    def range(self, d: Any) -> types.Range:
+        if d.line is None or d.column is None:
+            start = types.Position(0, 0)
+            return types.Range(start, start)
+        return types.Range(
+            self.to_client(d.line - 1, d.column - 1),
+            self.to_client((d.end_line or d.line) - 1, (d.end_column or d.column) - 1),
+        )
+
+    def end(self) -> types.Position:
+        return self.client_at(len(self.source))
 
 
-def _range(document: TextDocument, d: Any) -> types.Range:
-    if d.line is None or d.column is None:
-        start = types.Position(0, 0)
-        return types.Range(start, start)
-    return types.Range(
-        _position(document, d.line - 1, d.column - 1),
-        _position(document, (d.end_line or d.line) - 1, (d.end_column or d.column) - 1),
-    )
-
-
-def to_lsp(document: TextDocument, d: Any) -> types.Diagnostic:
+def to_lsp(positions: Positions, d: Any) -> types.Diagnostic:
     """A losscfg diagnostic for the client: the JSON record's code, severity, range and
     message; the hint follows the message, and `data` carries the record whole."""
     message = d.message + (f"\nhint: {d.hint}" if d.hint else "")
     return types.Diagnostic(
-        range=_range(document, d),
+        range=positions.range(d),
         message=message,
         severity=_SEVERITY[str(d.severity)],
         code=d.code,
@@ -93,23 +121,38 @@ def to_lsp(document: TextDocument, d: Any) -> types.Diagnostic:
     )
 
 
-def lint_now(ls: LosscfgServer, uri: str) -> None:
+def lint_now(ls: LosscfgServer, uri: str) -> Any:
+    """Check the document as it is now, publish its diagnostics, and return its report."""
     from losscfg.server.editor import lint
 
     document = ls.workspace.get_text_document(uri)
-    text, _ = _body(document)
-    result = lint(text, _path(uri))
-    ls.reports[uri] = result.report
-    if result.settings_problem:
-        ls.window_show_message(
-            types.ShowMessageParams(types.MessageType.Warning, result.settings_problem)
-        )
+    positions = Positions(document)
+    result = lint(positions.text, _path(uri))
+    ls.reports[uri] = (document.version, result.report)
+    problem = result.settings_problem
+    if problem and problem not in ls.told:  # once per problem, not at every keystroke
+        ls.told.add(problem)
+        ls.window_show_message(types.ShowMessageParams(types.MessageType.Warning, problem))
     found = [] if result.report is None else result.report.diagnostics
     ls.text_document_publish_diagnostics(
         types.PublishDiagnosticsParams(
-            uri=uri, version=document.version, diagnostics=[to_lsp(document, d) for d in found]
+            uri=uri, version=document.version, diagnostics=[to_lsp(positions, d) for d in found]
         )
     )
+    return result.report
+
+
+def current_report(ls: LosscfgServer, uri: str) -> Any:
+    """The report of the document's current version: a request that comes while a change
+    waits for its debounce (an editor asks for code actions after each edit) checks now."""
+    document = ls.workspace.get_text_document(uri)
+    known = ls.reports.get(uri)
+    if uri in ls.pending or known is None or known[0] != document.version:
+        waiting = ls.pending.pop(uri, None)
+        if waiting is not None:
+            waiting.cancel()
+        return lint_now(ls, uri)
+    return known[1]
 
 
 async def _lint_later(ls: LosscfgServer, uri: str) -> None:
@@ -134,10 +177,13 @@ async def did_change(ls: LosscfgServer, params: types.DidChangeTextDocumentParam
 
 @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
 def did_save(ls: LosscfgServer, params: types.DidSaveTextDocumentParams) -> None:
-    waiting = ls.pending.pop(params.text_document.uri, None)
+    uri = params.text_document.uri
+    if uri not in ls.workspace.text_documents:  # saved, but never opened here
+        return
+    waiting = ls.pending.pop(uri, None)
     if waiting is not None:
         waiting.cancel()
-    lint_now(ls, params.text_document.uri)
+    lint_now(ls, uri)
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
@@ -162,58 +208,74 @@ def code_action(ls: LosscfgServer, params: types.CodeActionParams) -> list[types
     from losscfg.server.editor import disable_on_line, fix_all, silenceable
 
     uri = params.text_document.uri
-    document = ls.workspace.get_text_document(uri)
-    if uri not in ls.reports:
-        lint_now(ls, uri)
-    report = ls.reports.get(uri)
+    report = current_report(ls, uri)
     if report is None:
         return []
+    document = ls.workspace.get_text_document(uri)
+    positions = Positions(document)
     wanted = params.context.only
     actions: list[types.CodeAction] = []
     if _wants(wanted, types.CodeActionKind.QuickFix):
         for d in report.diagnostics:
-            lsp = to_lsp(document, d)
+            lsp = to_lsp(positions, d)
             if not _overlap(lsp.range, params.range):
                 continue
             if d.fix is not None:
-                actions.append(_quick_fix(document, d, lsp))
-            if d.line is not None and silenceable(d.code):
-                text, _ = _body(document)
-                insertion = disable_on_line(text, d.line - 1, d.code)
-                if insertion is not None:
-                    start, end, content = insertion
-                    edit = types.TextEdit(
-                        types.Range(
-                            _position(document, d.line - 1, start),
-                            _position(document, d.line - 1, end),
-                        ),
-                        content,
-                    )
-                    actions.append(
-                        types.CodeAction(
-                            title=f"Disable {d.code} on this line",
-                            kind=types.CodeActionKind.QuickFix,
-                            diagnostics=[lsp],
-                            edit=types.WorkspaceEdit(changes={uri: [edit]}),
-                        )
-                    )
-    if _wants(wanted, FIX_ALL):
-        text, bom = _body(document)
-        fixed = fix_all(text, _path(uri))
-        if fixed != text:
-            whole = types.Range(
-                types.Position(0, 0), document.client_position_at_offset(len(document.source))
+                actions.append(_quick_fix(ls, document, positions, d, lsp))
+            insertion = (
+                disable_on_line(positions.text, d.line - 1, d.code)
+                if d.line is not None and silenceable(d.code)
+                else None
             )
+            if insertion is not None:
+                start, end, content = insertion
+                edit = types.TextEdit(
+                    types.Range(
+                        positions.to_client(d.line - 1, start),
+                        positions.to_client(d.line - 1, end),
+                    ),
+                    content,
+                )
+                actions.append(
+                    types.CodeAction(
+                        title=f"Disable {d.code} on this line",
+                        kind=types.CodeActionKind.QuickFix,
+                        diagnostics=[lsp],
+                        edit=_workspace_edit(ls, document, [edit]),
+                    )
+                )
+    if _wants(wanted, FIX_ALL):
+        fixed = fix_all(positions.text, _path(uri))
+        if fixed != positions.text:
+            whole = types.Range(types.Position(0, 0), positions.end())
+            edit = types.TextEdit(whole, "\ufeff" * positions.bom + fixed)
             actions.append(
                 types.CodeAction(
                     title="losscfg: fix all (safe fixes)",
                     kind=FIX_ALL,
-                    edit=types.WorkspaceEdit(
-                        changes={uri: [types.TextEdit(whole, "\ufeff" * bom + fixed)]}
-                    ),
+                    edit=_workspace_edit(ls, document, [edit]),
                 )
             )
     return actions
+
+
+def _workspace_edit(
+    ls: LosscfgServer, document: TextDocument, edits: list[types.TextEdit]
+) -> types.WorkspaceEdit:
+    """Edits of this version of the document: versioned where the client takes that, so an
+    edit computed for an older text is refused rather than applied in the wrong place."""
+    capabilities = ls.client_capabilities.workspace
+    versioned = (
+        capabilities is not None
+        and capabilities.workspace_edit is not None
+        and capabilities.workspace_edit.document_changes
+    )
+    if versioned:
+        identifier = types.OptionalVersionedTextDocumentIdentifier(document.uri, document.version)
+        return types.WorkspaceEdit(
+            document_changes=[types.TextDocumentEdit(identifier, list(edits))]
+        )
+    return types.WorkspaceEdit(changes={document.uri: edits})
 
 
 def _wants(only: Sequence[str] | None, kind: str) -> bool:
@@ -226,14 +288,20 @@ def _overlap(a: types.Range, b: types.Range) -> bool:
     return a_start <= b_end and b_start <= a_end
 
 
-def _quick_fix(document: TextDocument, d: Any, lsp: types.Diagnostic) -> types.CodeAction:
+def _quick_fix(
+    ls: LosscfgServer,
+    document: TextDocument,
+    positions: Positions,
+    d: Any,
+    lsp: types.Diagnostic,
+) -> types.CodeAction:
     fix = d.fix
     unsafe = str(fix.applicability) == "unsafe"
     edits = [
         types.TextEdit(
             types.Range(
-                _position(document, e.line - 1, e.column - 1),
-                _position(document, e.end_line - 1, e.end_column - 1),
+                positions.to_client(e.line - 1, e.column - 1),
+                positions.to_client(e.end_line - 1, e.end_column - 1),
             ),
             e.content,
         )
@@ -244,7 +312,7 @@ def _quick_fix(document: TextDocument, d: Any, lsp: types.Diagnostic) -> types.C
         kind=types.CodeActionKind.QuickFix,
         diagnostics=[lsp],
         is_preferred=not unsafe,
-        edit=types.WorkspaceEdit(changes={document.uri: edits}),
+        edit=_workspace_edit(ls, document, edits),
     )
 
 
@@ -252,10 +320,11 @@ def _quick_fix(document: TextDocument, d: Any, lsp: types.Diagnostic) -> types.C
 def hover(ls: LosscfgServer, params: types.HoverParams) -> types.Hover | None:
     from losscfg.server.editor import hover as hover_text
 
-    document = ls.workspace.get_text_document(params.text_document.uri)
-    text, _ = _body(document)
-    line, column = _server_position(document, params.position)
-    markdown = hover_text(text, line, column, ls.reports.get(params.text_document.uri))
+    uri = params.text_document.uri
+    report = current_report(ls, uri)
+    positions = Positions(ls.workspace.get_text_document(uri))
+    line, column = positions.from_client(params.position)
+    markdown = hover_text(positions.text, line, column, report)
     if markdown is None:
         return None
     return types.Hover(types.MarkupContent(types.MarkupKind.Markdown, markdown))
@@ -274,10 +343,11 @@ _KINDS = {
 def completion(ls: LosscfgServer, params: types.CompletionParams) -> types.CompletionList:
     from losscfg.server.editor import completions
 
-    document = ls.workspace.get_text_document(params.text_document.uri)
-    text, _ = _body(document)
-    line, column = _server_position(document, params.position)
-    found = completions(text, line, column, ls.reports.get(params.text_document.uri))
+    uri = params.text_document.uri
+    report = current_report(ls, uri)
+    positions = Positions(ls.workspace.get_text_document(uri))
+    line, column = positions.from_client(params.position)
+    found = completions(positions.text, line, column, report)
     return types.CompletionList(
         is_incomplete=False,
         items=[
