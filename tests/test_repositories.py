@@ -514,13 +514,22 @@ def test_a_nested_repository_keeps_its_own_ignore_rules(cli: CliRunner, in_tmp: 
 
 
 def test_a_very_deep_tree_is_no_bug(cli: CliRunner, in_tmp: Path) -> None:
-    for _ in range(1100):  # os.makedirs itself recurses: one level at a time
+    depth = 1100  # deeper than Python's recursion limit: os.walk and os.makedirs recurse
+    for _ in range(depth):
         os.mkdir("d")
         os.chdir("d")
     Path("c.yaml").write_text(BROKEN)
     os.chdir(in_tmp)
-    code, report = check_json(cli)
-    assert code == 1 and len(report["files"]) == 1
+    try:
+        code, report = check_json(cli)
+        assert code == 1 and len(report["files"]) == 1
+    finally:  # shutil.rmtree (and pytest's cleanup) recurse too: take it down level by level
+        os.chdir(in_tmp / ("d/" * depth))
+        os.unlink("c.yaml")
+        for _ in range(depth):
+            os.chdir("..")
+            os.rmdir("d")
+        os.chdir(in_tmp)
 
 
 def test_a_symbolic_link_to_a_folder_is_listed_not_followed(cli: CliRunner, in_tmp: Path) -> None:
