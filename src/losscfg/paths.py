@@ -223,10 +223,10 @@ class Search:
             folder = str(settings.folder or self._cwd)
             where = f" in {_shown(os.path.relpath(settings.source))}" if settings.source else ""
             if settings.exclude:
-                found.append(_Patterns.of(folder, settings.exclude, f"excluded by exclude{where}"))
+                found.append(_Patterns(folder, settings.exclude, f"excluded by exclude{where}"))
             if settings.extend_exclude:
                 patterns = settings.extend_exclude
-                found.append(_Patterns.of(folder, patterns, f"excluded by extend-exclude{where}"))
+                found.append(_Patterns(folder, patterns, f"excluded by extend-exclude{where}"))
             found.extend(self._given)
             self._excludes[settings.source] = found
         return found
@@ -302,7 +302,7 @@ def _given_patterns(cwd: str, patterns: Sequence[str]) -> list[_Patterns]:
         (here if "/" in body.rstrip("/") else anywhere).append("!" * negated + body)
     origin = "excluded by --exclude"
     return [
-        _Patterns.of(folder, lines, origin)
+        _Patterns(folder, lines, origin)
         for folder, lines in ((cwd, here), (os.sep, anywhere))
         if lines
     ]
@@ -351,7 +351,7 @@ def _patterns_in(path: str, folder: str, verb: str) -> _Patterns | None:
     lines = data.decode("utf-8", errors="replace").splitlines()
     relative = os.path.relpath(path)
     shown = path if relative.startswith("..") else _shown(relative)
-    return _Patterns.of(folder, lines, f"{verb} {shown}")
+    return _Patterns(folder, lines, f"{verb} {shown}")
 
 
 class _Patterns:
@@ -366,10 +366,6 @@ class _Patterns:
         self.folder, self.lines, self.origin = folder.rstrip(os.sep) or os.sep, lines, origin
         self.pieces = [_pieces(line) for line in lines if line.strip() and line[0] != "#"]
         self._spec: pathspec.GitIgnoreSpec | None = None
-
-    @classmethod
-    def of(cls, folder: str, lines: Sequence[str], origin: str) -> _Patterns:
-        return cls(folder, lines, origin)
 
     def verdict(self, path: str, is_folder: bool) -> str | None:
         """Why the patterns exclude `path`; "" when a `!pattern` keeps it; None: no pattern
