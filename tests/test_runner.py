@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -113,11 +118,6 @@ def test_few_files_use_one_process() -> None:
 
 @pytest.mark.parametrize("signal_name", ["SIGKILL", "SIGTERM"])
 def test_workers_die_with_the_main_process(tmp_path: Path, signal_name: str) -> None:
-    import signal
-    import subprocess
-    import sys
-    import time
-
     for i in range(runner.PARALLEL_FROM + 56):
         (tmp_path / f"c{i:03}.yaml").write_text(CONFIGS[i % len(CONFIGS)], encoding="utf-8")
     slow = (  # the workers sleep, so that they are alive when the main process is killed
@@ -179,3 +179,90 @@ def _alive(pid: int) -> bool:
 
 def _tasks(files: list[str]) -> list[runner.Task]:
     return [runner.Task(path) for path in files]
+
+
+def _heavy_run(tmp_path: Path) -> subprocess.Popen[str]:
+    """`losscfg check` on 256 files in two workers, each file's report carrying a 5 kB source
+    line, so that a chunk's results overflow the pipe a broken pool no longer reads."""
+    weights = ", ".join(["1.0"] * 1000)
+    config = f"dataset: {{num_classes: 1001}}\nloss:\n  name: cross_entropy\n  weight: [{weights}]\n"
+    for i in range(256):
+        (tmp_path / f"c{i:03}.yaml").write_text(config, encoding="utf-8")
+    script = (
+        "import sys, time\nfrom losscfg import runner\n"
+        "original = runner.check_path\n"
+        "def slow(*args, **kwargs):\n    time.sleep(0.02)\n    return original(*args, **kwargs)\n"
+        "runner.check_path = slow\n"
+        "runner._workers = lambda n: 2\n"
+        "from losscfg.cli import main\n"
+        f"sys.argv = ['losscfg', 'check', '--no-color', {str(tmp_path)!r}]\nmain()\n"
+    )
+    return subprocess.Popen(
+        [sys.executable, "-c", script],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _kill_one_worker(main: subprocess.Popen[str]) -> None:
+    workers: list[int] = []
+    for _ in range(400):
+        workers = _children(main.pid)
+        if len(workers) >= 2:
+            break
+        time.sleep(0.02)
+    assert len(workers) >= 2, "the pool did not start"
+    time.sleep(0.3)  # both workers are inside their first chunk
+    os.kill(workers[0], signal.SIGKILL)  # as the OOM killer does
+
+
+def test_a_killed_worker_neither_hangs_nor_loses_the_run(tmp_path: Path) -> None:
+    """Python 3.11's broken pool waited at exit for a surviving worker that was blocked
+    writing its results: the run printed its summary and never ended."""
+    main = _heavy_run(tmp_path)
+    try:
+        _kill_one_worker(main)
+        stdout, stderr = main.communicate(timeout=60)
+    finally:
+        _end(main)
+    assert main.returncode == 1, stderr
+    assert stdout.splitlines()[-1] == "256 errors, 0 warnings in 256 files (256 checked)"
+    assert stderr == ""
+
+
+def test_sigterm_ends_a_run_whose_pool_broke(tmp_path: Path) -> None:
+    main = _heavy_run(tmp_path)
+    try:
+        _kill_one_worker(main)
+        time.sleep(0.5)
+        main.send_signal(signal.SIGTERM)
+        _, stderr = main.communicate(timeout=5)
+    finally:
+        _end(main)
+    assert (main.returncode, stderr) == (143, "losscfg: terminated\n")
+
+
+def _end(main: subprocess.Popen[str]) -> None:
+    for pid in _children(main.pid):
+        os.kill(pid, signal.SIGKILL)
+    main.kill()
+    main.wait()
+
+
+def test_sigterm_after_the_summary_ends_the_run(tmp_path: Path) -> None:
+    """A signal that comes while the interpreter exits ends it too (it used to be raised inside
+    the exit hook, ignored, and the join went on)."""
+    main = _heavy_run(tmp_path)
+    try:
+        _kill_one_worker(main)
+        assert main.stdout is not None
+        for line in main.stdout:
+            if " in 256 files " in line:
+                break
+        with contextlib.suppress(ProcessLookupError):
+            main.send_signal(signal.SIGTERM)
+        main.wait(timeout=5)
+    finally:
+        _end(main)
+    assert main.returncode in (1, 143)

@@ -692,6 +692,14 @@ def _terminated(number: int, frame: object) -> None:
     raise _Terminated(number)
 
 
+def _end_at_once(number: int, frame: object) -> None:
+    import signal
+
+    if number == signal.SIGINT:
+        _stop_now("losscfg: interrupted", 130)
+    _stop_now("losscfg: terminated", 128 + number)
+
+
 def _stop_now(message: str, code: int) -> NoReturn:
     """Leave at once after an interruption, the cleanups done: `os._exit` does not wait at
     exit for worker processes to finish their files (they die with this process)."""
@@ -728,6 +736,11 @@ def main() -> None:
 
         typer.echo(whole_run(bug, version=__version__), err=True)
         sys.exit(3)
+    finally:
+        # Past this point an exception from a handler would be raised inside the
+        # interpreter's exit hooks, which print and ignore it and wait on.
+        signal.signal(signal.SIGTERM, _end_at_once)
+        signal.signal(signal.SIGINT, _end_at_once)
     if code == 130:  # typer turns Ctrl-C in a command into exit code 130
         _stop_now("losscfg: interrupted", 130)
     sys.exit(code if isinstance(code, int) else 0)

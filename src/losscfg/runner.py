@@ -73,6 +73,8 @@ def _in_pools(
             pool.shutdown()
             return
         except BrokenProcessPool:
+            _end_survivors()
+            pool.shutdown(wait=True)
             suspects = files[done : done + _CHUNK * workers]
             for task in suspects:
                 yield _alone(task, options)
@@ -85,6 +87,17 @@ def _stop(pool: Any) -> None:
     pool.shutdown(wait=False, cancel_futures=True)
 
 
+def _end_survivors() -> None:
+    """Kill the workers a broken pool left alive. One may be blocked writing its results into
+    a pipe that nobody reads any more, and the pool's shutdown (at exit, too) would wait for it
+    forever; their files are checked again anyway."""
+    import multiprocessing
+
+    for worker in multiprocessing.active_children():
+        worker.kill()
+        worker.join(timeout=5)
+
+
 def _alone(task: Task, options: Sequence[Options]) -> FileReport:
     """Check one file in a fresh one-worker pool; a worker that dies on it is reported."""
     from concurrent.futures.process import BrokenProcessPool
@@ -93,11 +106,15 @@ def _alone(task: Task, options: Sequence[Options]) -> FileReport:
     if pool is None:
         return safe_check(task, options)
     try:
-        with pool:
-            report: FileReport = pool.submit(_check_in_worker, task).result()
-            return report
+        report: FileReport = pool.submit(_check_in_worker, task).result()
     except BrokenProcessPool:
-        return FileReport(shown_path(task.path), internal_error=_DIED)
+        _end_survivors()
+        report = FileReport(shown_path(task.path), internal_error=_DIED)
+    except BaseException:
+        _stop(pool)
+        raise
+    pool.shutdown()
+    return report
 
 
 def _pool(workers: int, options: Sequence[Options]) -> Any:
@@ -156,7 +173,19 @@ class _Worker:
 
 def _start_worker(options: Sequence[Options], parent: int) -> None:
     _Worker.options = options
+    _leave_signals_to_the_parent()
     _die_with_parent(parent)
+
+
+def _leave_signals_to_the_parent() -> None:
+    """A forked worker inherits the CLI's SIGTERM handler, which raises an exception that the
+    pool's worker loop catches and survives: the pool's own terminate() could not end it. It
+    ignores Ctrl-C too (the terminal sends it to every process of the group): the parent
+    decides, and a worker dies with it."""
+    import signal
+
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _die_with_parent(parent: int) -> None:
