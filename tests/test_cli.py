@@ -299,3 +299,21 @@ def test_an_unwritable_output_is_a_usage_error(cli, in_tmp: Path) -> None:  # ty
     result = run(cli, "check", "--output", str(in_tmp / "no" / "such" / "dir" / "r.txt"), str(path))
     assert result.exit_code == 2
     assert "cannot write --output" in result.stderr and "no folder" in result.stderr
+
+
+def test_a_bad_entry_of_a_block_list_is_shown_at_its_line(cli, in_tmp: Path) -> None:  # type: ignore[no-untyped-def]
+    text = "loss:\n  name: nll\n  weight:\n    - 1.0\n    - 5e-1\n    - 1.0\n    - 2.0\n"
+    path = write(in_tmp, "c.yaml", text)
+    shown = run(cli, "check", "--no-color", "--num-classes", "4", str(path)).stdout
+    assert f"{path}:5:7: error LC103 loss.weight holds 1 entry that is not a number" in shown
+    assert "  5 |     - 5e-1\n    |       ^^^^\n" in shown
+    report = json.loads(
+        run(cli, "check", "--format", "json", "--num-classes", "4", str(path)).stdout
+    )
+    (found,) = [d for d in report["files"][0]["diagnostics"] if d["code"] == "LC103"]
+    assert (found["pointer"], found["line"], found["column"], found["end_line"]) == (
+        "/loss/weight/1",
+        5,
+        7,
+        5,
+    )

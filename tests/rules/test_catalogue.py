@@ -122,8 +122,8 @@ TRIGGERS = [
           weight: [1.0, 5e-1]
         """,
         "LC103",
-        (3, 11, 3, 22),
-        ["loss.weight holds 1 entry that is not a number (['5e-1'])", "torch.tensor()"],
+        (3, 17, 3, 21),
+        ["loss.weight holds 1 entry that is not a number ('5e-1' at index 1)", "torch.tensor()"],
         ["write the numbers: [1.0, 0.5]"],
         id="LC103-exponent-in-list",
     ),
@@ -145,8 +145,8 @@ TRIGGERS = [
           weight: [!!str 1.0]
         """,
         "LC103",
-        (2, 11, 2, 22),
-        ["loss.weight holds 1 entry that is not a number (['1.0'])"],
+        (2, 12, 2, 21),
+        ["loss.weight holds 1 entry that is not a number ('1.0' at index 0)"],
         ["write the numbers: [1.0]"],
         id="LC103-tagged-number",
     ),
@@ -454,6 +454,81 @@ NEAR_MISSES = [
 def test_near_misses_stay_silent(config: str) -> None:
     found = [d for d in silent(config, *SCHEMA_CODES) if d.code.startswith(("LC0", "LC1"))]
     assert found == []
+
+
+PER_ENTRY = [
+    pytest.param(
+        """
+        loss:
+          name: nll
+          weight:
+            - 1.0
+            - 5e-1
+            - 1.0
+            - 2.0
+        """,
+        "LC103",
+        (5, 7, 5, 11),
+        "/loss/weight/1",
+        id="LC103-block",
+    ),
+    pytest.param(
+        """
+        loss:
+          name: nll
+          weight: [1.0, 1.0, "2", 5e-1]
+        """,
+        "LC103",
+        (3, 22, 3, 25),
+        "/loss/weight/2",
+        id="LC103-flow-first-of-two",
+    ),
+    pytest.param(
+        """
+        loss:
+          name: bce_with_logits
+          pos_weight:
+          - 2.0
+          - true
+        """,
+        "LC103",
+        (5, 5, 5, 9),
+        "/loss/pos_weight/1",
+        id="LC103-block-no-indent",
+    ),
+    pytest.param(
+        """
+        loss:
+          name: cross_entropy
+          weight:
+            - 1.0
+            - -2.0
+        """,
+        "LC104",
+        (5, 7, 5, 11),
+        "/loss/weight/1",
+        id="LC104-block",
+    ),
+    pytest.param(
+        """
+        loss:
+          name: cross_entropy
+          weight: [1.0, 1.0, .nan]
+        """,
+        "LC104",
+        (3, 22, 3, 26),
+        "/loss/weight/2",
+        id="LC104-flow",
+    ),
+]
+
+
+@pytest.mark.parametrize(("config", "code", "where", "pointer"), PER_ENTRY)
+def test_a_bad_entry_is_reported_at_the_entry(
+    config: str, code: str, where: tuple[int, int, int, int], pointer: str
+) -> None:
+    d = only(config, code)
+    assert (position(d), d.pointer) == (where, pointer)
 
 
 def test_one_diagnostic_per_problem() -> None:

@@ -595,19 +595,29 @@ def _wrong_type(error: SchemaError, ctx: Context) -> Iterator[Finding]:
 
 
 def _wrong_entries(path: tuple[Any, ...], ctx: Context) -> Finding:
-    """One finding for a list whose entries are not all numbers (not one per entry)."""
+    """One finding for a list whose entries are not all numbers (not one per entry), at the
+    first entry that is not a number."""
     node: Any = ctx.data
     for part in path:
         node = node[part]
     entries: list[Any] = list(node)
-    wrong = [v for v in entries if isinstance(v, bool) or not isinstance(v, (int, float))]
+    at = [
+        i for i, v in enumerate(entries) if isinstance(v, bool) or not isinstance(v, (int, float))
+    ]
+    wrong = [entries[i] for i in at]
     where = dotted(path)
     one = len(wrong) == 1
+    seen = (
+        f"{show(wrong[0])} at index {at[0]}"
+        if one
+        else f"{show(wrong)}, the first at index {at[0]}"
+    )
     message = (
         f"{where} holds {len(wrong)} {'entry' if one else 'entries'} that "
-        f"{'is not a number' if one else 'are not numbers'} ({show(wrong)}); expected a list "
-        "of numbers, which the trainer's torch.tensor() makes a tensor of"
+        f"{'is not a number' if one else 'are not numbers'} ({seen}); expected a list of "
+        "numbers, which the trainer's torch.tensor() makes a tensor of"
     )
+    path = (*path, at[0])
     numbers = [
         number_like(v) if isinstance(v, str) else v
         for v in entries
