@@ -138,6 +138,10 @@ def test_the_class_count_ignores_dataset_num_classes_of_a_known_dataset() -> Non
         ("CIFAR_100", "cifar100"),
         ("imagnet", "imagenet"),
         ("mnsit", "mnist"),
+        ("imagenett", "imagenet"),
+        ("cifarr10", "cifar10"),
+        ("mnnist", "mnist"),
+        ("Fashion-Mnistt", "fashion_mnist"),
     ],
 )
 def test_unknown_dataset_close_to_a_known_one(name: str, suggestion: str) -> None:
@@ -147,6 +151,8 @@ def test_unknown_dataset_close_to_a_known_one(name: str, suggestion: str) -> Non
     assert d.hint and d.hint.startswith(f"did you mean {suggestion!r}?")
 
 
-@pytest.mark.parametrize("name", ["tiny_imagenet", "emnist", "my_faces", "svhn", "CIFAR10"])
+@pytest.mark.parametrize(
+    "name", ["tiny_imagenet", "emnist", "mnists", "imagenets", "my_faces", "svhn", "CIFAR10"]
+)
 def test_unknown_dataset_near_misses(name: str) -> None:
     silent(f"dataset:\n  name: {name}\n", "LC213")

@@ -200,9 +200,9 @@ def unknown_dataset(ctx: Context) -> Iterator[Finding]:
 
     ## What it does
     Reports a `dataset.name` that is neither in the built-in table nor in the `datasets`
-    setting, yet close to a name that is (`cifar-10`, `CIFAR_100`, `fashion-mnist`), and
-    suggests it. A name close to none is taken for a custom dataset: the class count is then
-    unknown, and LC203 says how to give it.
+    setting, yet close to a name that is (`cifar-10`, `CIFAR_100`, `fashion-mnist`, `imagnet`,
+    `imagenett`), and suggests it. A name close to none is taken for a custom dataset: the
+    class count is then unknown, and LC203 says how to give it.
 
     ## Why is this bad?
     The trainer looks the lower-cased name up among its registered datasets and raises
@@ -237,30 +237,36 @@ def unknown_dataset(ctx: Context) -> Iterator[Finding]:
 
 def _typo_of(name: str, known: Iterable[str]) -> str | None:
     """The known name that `name` misspells: the same but for case, `-`, `_` and spaces, one
-    letter replaced, two swapped, or one left out. A longer name (`emnist`, `tiny_imagenet`)
-    is another dataset, not a typo."""
+    letter replaced, two swapped, one left out, or one typed twice (`imagenett`). Any other
+    longer name (`emnist`, `tiny_imagenet`) is another dataset, not a typo."""
     typed = _squash(name)
-    for candidate in sorted(known):
-        meant = _squash(candidate)
-        if typed == meant:
-            return candidate
-        if len(typed) < 4:
-            continue
-        if len(typed) == len(meant):
-            differ = [i for i, (a, b) in enumerate(zip(typed, meant, strict=True)) if a != b]
-            swapped = (
-                len(differ) == 2
-                and differ[1] == differ[0] + 1
-                and typed[differ[0]] == meant[differ[1]]
-                and typed[differ[1]] == meant[differ[0]]
-            )
-            if len(differ) == 1 or swapped:
-                return candidate
-        elif len(typed) == len(meant) - 1 and any(
-            meant[:i] + meant[i + 1 :] == typed for i in range(len(meant))
-        ):
-            return candidate
-    return None
+    same = [candidate for candidate in sorted(known) if _squash(candidate) == typed]
+    if same:
+        return same[0]
+    if len(typed) < 4:
+        return None
+    return next((c for c in sorted(known) if _one_slip(typed, _squash(c))), None)
+
+
+def _one_slip(typed: str, meant: str) -> bool:
+    """`typed` is `meant` with one letter replaced, two adjacent swapped, one left out, or one
+    typed twice next to itself."""
+    if len(typed) == len(meant):
+        differ = [i for i, (a, b) in enumerate(zip(typed, meant, strict=True)) if a != b]
+        return len(differ) == 1 or (
+            len(differ) == 2
+            and differ[1] == differ[0] + 1
+            and typed[differ[0]] == meant[differ[1]]
+            and typed[differ[1]] == meant[differ[0]]
+        )
+    if len(typed) == len(meant) - 1:
+        return any(meant[:i] + meant[i + 1 :] == typed for i in range(len(meant)))
+    if len(typed) == len(meant) + 1:
+        return any(
+            typed[i] == typed[i - 1] and typed[:i] + typed[i + 1 :] == meant
+            for i in range(1, len(typed))
+        )
+    return False
 
 
 def _squash(name: str) -> str:
