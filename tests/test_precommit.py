@@ -145,7 +145,7 @@ def test_readme_snippet_on_the_framework_s_repository(tmp_path: Path) -> None:
         (project / name).parent.mkdir(parents=True, exist_ok=True)
         (project / name).write_text(text, encoding="utf-8")
     repository, commit = _hook_repository(tmp_path)
-    snippet = re.sub(r"repo: \S+", f"repo: {repository}", _readme_snippet())
+    snippet = re.sub(r"repo: .*", f"repo: {repository}", _readme_snippet())
     (project / ".pre-commit-config.yaml").write_text(re.sub(r"rev: \S+", f"rev: {commit}", snippet))
     _git(project, "init", "-q")
     _git(project, "add", ".")

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from helpers import CORPUS, ROOT
+from losscfg import __version__
 from losscfg.rules import all_rules
 from losscfg.schema import catalogue
 
@@ -98,3 +99,49 @@ def test_a_readme_example_prints_what_the_readme_shows(
         if line != "...":
             assert any(line == candidate for candidate in remaining), line
     assert shown[-1] == printed[-1]
+
+
+_LOCAL_INSTALL = re.compile(r"pip install (\.|'\.\[[a-z,]+\]')(?=[\s`])")
+_PLACEHOLDER = "<this repository's URL>"
+
+
+def test_no_invented_repository_address() -> None:
+    """losscfg's address is not known here (SPEC §11): the README writes a placeholder."""
+    assert "github.com/losscfg" not in README
+    assert f"git+{_PLACEHOLDER}" in README and f"git clone {_PLACEHOLDER}" in README
+
+
+def test_the_local_install_commands_are_shown() -> None:
+    assert set(_LOCAL_INSTALL.findall(README)) == {".", "'.[torch]'", "'.[lsp]'"}
+
+
+@pytest.mark.network
+@pytest.mark.slow
+def test_the_readme_install_from_a_clone_runs(tmp_path: Path) -> None:
+    """The "Install" block, run in a shell with this repository as the URL, then every other
+    `pip install .`/`'.[extra]'` the README shows, in the clone's venv. The torch pin comes from
+    the configured index (PyTorch's CPU index is not reachable from CI machines)."""
+    if not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout: nothing to clone")
+    install = README[README.index("## Install") :]
+    block = re.search(r"```console\n(git clone .*?)```", install, re.S)
+    assert block is not None
+    torch_pin = re.search(r"^pip install torch==[\d.]+", install, re.M)
+    assert torch_pin is not None
+    others = [f"pip install {target}" for target in _LOCAL_INSTALL.findall(README) if target != "."]
+    script = "\n".join(
+        [
+            "set -eu",
+            block.group(1).replace(_PLACEHOLDER, str(ROOT)),
+            "! python -c 'import torch' 2>/dev/null",
+            torch_pin.group(0),
+            *others,
+            "python -c 'import torch, pygls' && losscfg --version",
+        ]
+    )
+    done = subprocess.run(
+        ["bash", "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=900
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "No errors or warnings in 1 file." in done.stdout
+    assert done.stdout.rstrip().endswith(f"losscfg {__version__}")

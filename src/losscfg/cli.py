@@ -673,8 +673,8 @@ def server() -> None:
         if (missing.name or "").split(".")[0] not in ("pygls", "lsprotocol"):
             raise
         usage_error(
-            "losscfg server needs pygls and lsprotocol: pip install "
-            "'losscfg[lsp] @ git+https://github.com/losscfg/losscfg'"
+            "losscfg server needs pygls and lsprotocol: install losscfg with its lsp extra "
+            "(in a clone of losscfg: pip install '.[lsp]')"
         )
     serve()
 
