@@ -287,9 +287,9 @@ def test_messages_tell_the_truth(text: str, code: str, message: str, hint: str) 
     assert diagnostic.hint.count(" or ") <= 1 and "1.0e+308 or 1.0e+308" not in diagnostic.hint
 
 
-def test_exponent_strings_in_a_weight_list_are_one_diagnostic() -> None:
+def test_exponent_strings_in_a_weight_list_are_one_diagnostic_at_the_first() -> None:
     diagnostics = check("loss:\n  name: cross_entropy\n  weight: [1e-1, 1e-2, 1e-3]\n")
-    assert [(d.code, d.line, d.column) for d in diagnostics] == [("LC103", 3, 11)]
+    assert [(d.code, d.line, d.column) for d in diagnostics] == [("LC103", 3, 12)]
     assert diagnostics[0].hint == "write the numbers: [0.1, 0.01, 0.001]"
 
 

@@ -185,7 +185,9 @@ def _heavy_run(tmp_path: Path) -> subprocess.Popen[str]:
     """`losscfg check` on 256 files in two workers, each file's report carrying a 5 kB source
     line, so that a chunk's results overflow the pipe a broken pool no longer reads."""
     weights = ", ".join(["1.0"] * 1000)
-    config = f"dataset: {{num_classes: 1001}}\nloss:\n  name: cross_entropy\n  weight: [{weights}]\n"
+    config = (
+        f"dataset: {{num_classes: 1001}}\nloss:\n  name: cross_entropy\n  weight: [{weights}]\n"
+    )
     for i in range(256):
         (tmp_path / f"c{i:03}.yaml").write_text(config, encoding="utf-8")
     script = (
