@@ -11,13 +11,14 @@ written atomically, mode kept, and only when it still holds what was read.
 from __future__ import annotations
 
 import difflib
+import errno
 from collections.abc import Iterable, Sequence
 
 from losscfg.check import DryRun, Options, check_path, check_source
 from losscfg.diagnostics import STDIN, Diagnostic, Edit, FileReport, FixMode, FixOutcome
 from losscfg.document import load
 from losscfg.edits import apply
-from losscfg.output import ChangedMeanwhile, ReadOnly, replace_file
+from losscfg.output import ChangedMeanwhile, LostFile, ReadOnly, replace_file
 from losscfg.problems import LoadProblem, Problem
 from losscfg.reading import decode, read, shown_path
 from losscfg.remedies import expected, same
@@ -167,6 +168,9 @@ def _sound(text: str, fixes: Sequence[Diagnostic]) -> str | None:
     return None
 
 
+_NO_ROOM = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT}
+
+
 def _write(path: str, text: str, original: bytes) -> LoadProblem | None:
     """Write the fixed text; what went wrong, if anything (the file is then as it was)."""
     try:
@@ -177,7 +181,18 @@ def _write(path: str, text: str, original: bytes) -> LoadProblem | None:
     except ReadOnly:
         message = "the file is read-only: it was not fixed"
         return LoadProblem(Problem.UNREADABLE, message, hint="make it writable to fix it")
+    except LostFile as problem:
+        message = (
+            f"writing the fixed file failed ({problem.strerror or problem}) and its text could "
+            "not be put back: the file is cut"
+        )
+        return LoadProblem(Problem.UNREADABLE, message, hint="restore it from version control")
     except OSError as problem:
-        message = f"cannot write the fixed file: {problem.strerror or problem}"
-        return LoadProblem(Problem.UNREADABLE, message, hint="check the file's permissions")
+        why = problem.strerror or problem
+        message = f"cannot write the fixed file ({why}): it was left as it was"
+        if problem.errno in _NO_ROOM:
+            hint = "free space on the disk (or raise the file-size limit) and run --fix again"
+        else:
+            hint = "check the file's permissions"
+        return LoadProblem(Problem.UNREADABLE, message, hint=hint)
     return None

@@ -8,6 +8,7 @@ the files being checked, nor the file that standard input reads.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import stat
 import sys
@@ -139,6 +140,10 @@ class ReadOnly(Exception):
     """The file may not be written: losscfg leaves a read-only file as it is."""
 
 
+class LostFile(OSError):
+    """A write in place failed and the original text could not be put back: the file is cut."""
+
+
 def replace_file(path: str, data: bytes, expected: bytes) -> None:
     """Write `data` over the file at `path` (through symbolic links), only if it still holds
     `expected` and may be written: atomically (a temporary file in the same folder, renamed
@@ -161,6 +166,8 @@ def replace_file(path: str, data: bytes, expected: bytes) -> None:
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(temporary, mode)
+        with contextlib.suppress(PermissionError):  # keep owner and group; only root may
+            os.chown(temporary, status.st_uid, status.st_gid)
         with open(target, "rb") as current:
             if current.read(len(expected) + 1) != expected:
                 raise ChangedMeanwhile(path)
@@ -171,14 +178,44 @@ def replace_file(path: str, data: bytes, expected: bytes) -> None:
 
 
 def _write_in_place(target: str, data: bytes, expected: bytes) -> None:
-    with open(target, "r+b") as stream:
+    """Overwrite the file itself (its other hard links see the change). The space is reserved
+    first, so a full disk or a file-size limit refuses before a byte is written; should the
+    write fail all the same, the original text is put back, and LostFile says when it could
+    not be."""
+    with open(target, "r+b", buffering=0) as stream:
+        descriptor = stream.fileno()
         if stream.read(len(expected) + 1) != expected:
             raise ChangedMeanwhile(target)
-        stream.seek(0)
-        stream.write(data)
-        stream.truncate()
-        stream.flush()
-        os.fsync(stream.fileno())
+        _reserve(descriptor, len(data))
+        try:
+            _overwrite(descriptor, data)
+        except OSError as problem:
+            try:
+                _overwrite(descriptor, expected)
+            except OSError:
+                raise LostFile(problem.errno, problem.strerror) from problem
+            raise
+
+
+def _reserve(descriptor: int, size: int) -> None:
+    if not hasattr(os, "posix_fallocate") or size == 0:  # macOS has none
+        return
+    try:
+        os.posix_fallocate(descriptor, 0, size)
+    except OSError as problem:
+        if problem.errno not in _CANNOT_RESERVE:  # ENOSPC, EFBIG: refused before any write
+            raise
+
+
+_CANNOT_RESERVE = {errno.EOPNOTSUPP, errno.ENOSYS, errno.EINVAL}  # the file system cannot
+
+
+def _overwrite(descriptor: int, data: bytes) -> None:
+    written = 0
+    while written < len(data):
+        written += os.pwrite(descriptor, data[written:], written)
+    os.ftruncate(descriptor, len(data))
+    os.fsync(descriptor)
 
 
 def same_file(output: str, path: str) -> bool:
