@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import os
 import re
+import warnings
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from losscfg.diagnostics import STDIN, Skipped
-from losscfg.settings import Settings
+from losscfg.settings import Settings, SettingsError
 
 if TYPE_CHECKING:
     import pathspec
@@ -351,7 +352,7 @@ def _patterns_in(path: str, folder: str, verb: str) -> _Patterns | None:
     lines = data.decode("utf-8", errors="replace").splitlines()
     relative = os.path.relpath(path)
     shown = path if relative.startswith("..") else _shown(relative)
-    return _Patterns(folder, lines, f"{verb} {shown}")
+    return _Patterns(folder, lines, f"{verb} {shown}", from_git=True)
 
 
 class _Patterns:
@@ -362,8 +363,11 @@ class _Patterns:
     patterns (`*.pyc`, `build/`) can never match a config's path, and files named by the
     pre-commit hooks then cost no import (SPEC §12)."""
 
-    def __init__(self, folder: str, lines: Sequence[str], origin: str) -> None:
+    def __init__(
+        self, folder: str, lines: Sequence[str], origin: str, *, from_git: bool = False
+    ) -> None:
         self.folder, self.lines, self.origin = folder.rstrip(os.sep) or os.sep, lines, origin
+        self.from_git = from_git  # git's own files: a line git cannot use is dropped
         self.pieces = [_pieces(line) for line in lines if line.strip() and line[0] != "#"]
         self._spec: pathspec.GitIgnoreSpec | None = None
 
@@ -387,10 +391,39 @@ class _Patterns:
 
     def _compiled(self) -> pathspec.GitIgnoreSpec:
         if self._spec is None:
-            import pathspec
-
-            self._spec = pathspec.GitIgnoreSpec.from_lines(self.lines)
+            self._spec = _compile(self.lines, self.origin, self.from_git)
         return self._spec
+
+
+def _compile(lines: Sequence[str], origin: str, from_git: bool) -> pathspec.GitIgnoreSpec:
+    """The patterns, matched by RE2: linear time, where Python's backtracking `re` takes
+    minutes on `**/**/…a*a*…b`. A line that cannot be compiled is dropped from a .gitignore (as
+    git drops it) and is a usage error (SettingsError) anywhere else."""
+    try:
+        return _spec(lines)
+    except Exception:  # pathspec raises re.error, ValueError, re2's own error
+        pass
+    kept = []
+    for line in lines:
+        try:
+            _spec([line])
+        except Exception as problem:
+            if not from_git:
+                raise SettingsError(
+                    f"{origin.removeprefix('excluded by ')}: pattern {line!r} cannot be "
+                    f"matched ({problem}); rewrite it or remove it"
+                ) from None
+        else:
+            kept.append(line)
+    return _spec(kept)
+
+
+def _spec(lines: Sequence[str]) -> pathspec.GitIgnoreSpec:
+    import pathspec
+
+    with warnings.catch_warnings():  # `[[:alpha:]]`: "possible nested set"
+        warnings.simplefilter("ignore")
+        return pathspec.GitIgnoreSpec.from_lines(lines, backend="re2")
 
 
 _GLOB = re.compile(r"\\.|\*+|\?|\[[^\]]*\]?|/")

@@ -9,6 +9,7 @@ from typing import NamedTuple
 
 from losscfg.check import Options
 from losscfg.diagnostics import FixMode
+from losscfg.globs import pattern_problem
 from losscfg.paths import Search
 from losscfg.registry import Registry, UnknownSelector
 from losscfg.rules import default_registry
@@ -52,6 +53,10 @@ class Project:
         self._finder = Finder()
         self._options: dict[Path | None, Options] = {}
         self._selection(Settings())  # an unknown rule on the command line fails at once
+        for pattern in self.overrides.exclude:
+            problem = pattern_problem(pattern)
+            if problem is not None:
+                raise SettingsError(f"--exclude {pattern!r} cannot be used: {problem}")
 
     def settings_for(self, folder: Path) -> Settings:
         return self._fixed or self._finder.settings_for(folder)

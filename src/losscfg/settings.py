@@ -11,6 +11,7 @@ from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from losscfg.escaping import printable
+from losscfg.globs import pattern_problem
 from losscfg.values import closest
 
 KEYS = (
@@ -193,6 +194,10 @@ def _patterns(value: Any, key: str, path: Path) -> tuple[str, ...]:
             f"{path}: {key} must be a list of gitignore-style patterns, "
             f'e.g. {key} = ["experiments/old/", "*.draft.yaml"]'
         )
+    for pattern in value:
+        problem = pattern_problem(pattern)
+        if problem is not None:
+            raise SettingsError(f"{path}: {key} pattern {pattern!r} cannot be used: {problem}")
     return tuple(value)
 
 
