@@ -64,8 +64,16 @@ def test_pyproject_without_the_table_is_skipped(tmp_path: Path) -> None:
         ("selct = []", r"unknown setting selct .*\(did you mean select\?\)"),
         ("num_classes = 10", r"unknown setting num_classes .*\(did you mean num-classes\?\)"),
         ("strict = 1", "strict must be true or false"),
-        ("num-classes = 0", "num-classes must be an integer >= 1"),
-        ('datasets = { faces = "7" }', "datasets must be a table"),
+        ("num-classes = 0", "num-classes must be an integer from 1 to 10,000,000, not 0"),
+        (
+            "num-classes = 100000000000000000000000000000",
+            "from 1 to 10,000,000, not 100000000000000000000000000000",
+        ),
+        ('datasets = { faces = "7" }', "datasets must be a table.*, not faces = '7'$"),
+        (
+            "datasets = { faces = 100000000000000000000000 }",
+            r"an integer from 1 to 10,000,000\), e.g. .*, not faces = 100000000000000000000000$",
+        ),
         ("ignore = 3", "ignore must be a list"),
     ],
 )
@@ -74,6 +82,19 @@ def test_bad_settings(tmp_path: Path, table: str, words: str) -> None:
     path.write_text(f"[tool.losscfg]\n{table}\n", encoding="utf-8")
     with pytest.raises(SettingsError, match=words):
         discover(tmp_path)
+
+
+def test_a_class_count_out_of_bounds_in_settings_is_a_usage_error_naming_the_file(
+    cli,
+    in_tmp: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    write(in_tmp, "c.yaml", BAD)
+    (in_tmp / "pyproject.toml").write_text("[tool.losscfg]\nnum-classes = 10000001\n")
+    result = cli.invoke(app, ["check", "c.yaml"])
+    assert result.exit_code == 2
+    assert "pyproject.toml: num-classes must be an integer from 1 to 10,000,000" in result.stderr
+    too_many = cli.invoke(app, ["check", "--num-classes", "10000001", "c.yaml"])
+    assert too_many.exit_code == 2  # the same bound as the option's
 
 
 def test_config_file_with_top_level_keys(tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ from typing import IO, TYPE_CHECKING, Annotated, Any, NoReturn, Optional
 import typer
 
 from losscfg import __version__
+from losscfg.settings import MAX_CLASSES
 from losscfg.terminal import use_color, write_lines
 
 if TYPE_CHECKING:
@@ -150,7 +151,7 @@ NumClassesOption = Annotated[
     typer.Option(
         "--num-classes",
         min=1,
-        max=10_000_000,
+        max=MAX_CLASSES,
         help="Class count of every config (wins over model and dataset).",
     ),
 ]

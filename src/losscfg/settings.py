@@ -14,6 +14,9 @@ from losscfg.escaping import printable
 from losscfg.globs import pattern_problem
 from losscfg.values import closest
 
+#: The largest class count losscfg takes, from settings or `--num-classes`.
+MAX_CLASSES = 10_000_000
+
 KEYS = (
     "select",
     "ignore",
@@ -156,12 +159,16 @@ def _parse(table: Mapping[str, Any], path: Path) -> Settings:
         raise SettingsError(f"{path}: strict must be true or false, not {strict!r}")
     num_classes = table.get("num-classes")
     if num_classes is not None and not _is_count(num_classes):
-        raise SettingsError(f"{path}: num-classes must be an integer >= 1, not {num_classes!r}")
-    datasets = table.get("datasets", {})
-    if not isinstance(datasets, dict) or not all(_is_count(v) for v in datasets.values()):
         raise SettingsError(
-            f"{path}: datasets must be a table of dataset name = class count (an integer >= 1), "
-            "e.g. datasets = { tiny_imagenet = 200 }"
+            f"{path}: num-classes must be an integer from 1 to {MAX_CLASSES:,}, not {num_classes!r}"
+        )
+    datasets = table.get("datasets", {})
+    wrong = [f"{k} = {v!r}" for k, v in getattr(datasets, "items", dict)() if not _is_count(v)]
+    if not isinstance(datasets, dict) or wrong:
+        raise SettingsError(
+            f"{path}: datasets must be a table of dataset name = class count (an integer from "
+            f"1 to {MAX_CLASSES:,}), e.g. datasets = {{ tiny_imagenet = 200 }}"
+            + (f", not {wrong[0]}" if wrong else "")
         )
     respect_gitignore = table.get("respect-gitignore", True)
     if not isinstance(respect_gitignore, bool):
@@ -210,4 +217,4 @@ def _codes(value: Any, key: str, path: Path) -> tuple[str, ...]:
 
 
 def _is_count(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value >= 1
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_CLASSES
