@@ -213,6 +213,27 @@ def test_a_fix_that_breaks_the_file_or_means_another_value_is_reverted_and_repor
     assert reasons["lie"] == "the fixed file would load to other values than the fix means"
 
 
+def test_one_bad_fix_among_many_costs_a_few_loads_and_keeps_the_rest(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from losscfg import fixing
+
+    text = "loss:\n  name: cross_entropy\n" + "".join(f'  k{i:02}: "0.5"\n' for i in range(64))
+    good = [  # each unquotes one value: sound alone and together
+        _bogus(f"unquote k{i:02}", Edit(i + 3, 8, i + 3, 13, "0.5"), ("loss", f"k{i:02}"), 0.5)
+        for i in range(64)
+    ]
+    unloadable = _bogus("break it", Edit(1, 1, 1, 5, "[loss"), ("loss",), {})
+    chosen = [*good[:40], unloadable, *good[40:]]
+    real, loads = fixing._sound, []
+    monkeypatch.setattr(fixing, "_sound", lambda *a: loads.append(1) or real(*a))
+    outcome = fixing.FixOutcome()
+    kept = fixing._pass(text, chosen, outcome, set())
+    assert kept == good  # in order, the bad one left out
+    assert [d.fix.message for d, _ in outcome.reverted if d.fix] == ["break it"]
+    assert len(loads) <= 2 * 7 + 1  # halving: about 2·log2(65), not 65
+
+
 def test_edits_keep_every_other_byte() -> None:
     text = "\ufeffa: 1\r\nb: [1, 2]  # c\r\n"
     assert apply(text, [Edit(2, 5, 2, 6, "1.0")]) == "\ufeffa: 1\r\nb: [1.0, 2]  # c\r\n"

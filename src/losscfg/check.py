@@ -25,10 +25,11 @@ from losscfg.diagnostics import (
     Severity,
 )
 from losscfg.document import Document, load
-from losscfg.edits import Unfixable, edits_for
+from losscfg.edits import Lines, Unfixable, edits_for
 from losscfg.problems import LoadProblem, Problem
 from losscfg.reading import decode, read, shown_path, split_lines
 from losscfg.registry import Registry, Rule
+from losscfg.remedies import Remedy
 from losscfg.rules import default_registry
 from losscfg.rules.comments import bad_suppression
 from losscfg.rules.syntax import load_problem
@@ -114,23 +115,24 @@ def check_source(
     report = FileReport(
         path, suppressions.kept(_load_diagnostics(document.problems)), strict=options.strict
     )
+    fixes = _Fixes(document)
     if document.ok:
         context = _context(document, options)
         context.schema_errors = schema_errors(_as_trained(document.data), context.schema)
-        report.diagnostics += suppressions.kept(_explained(context, registry))
+        report.diagnostics += suppressions.kept(_explained(context, registry, fixes))
         static = _static(registry, dry_run is not None)
-        report.diagnostics += suppressions.kept(_run(static, context, selection))
+        report.diagnostics += suppressions.kept(_run(static, context, selection, fixes))
         if context.loss_name is not None and _loss_is_usable(document.data):
             report.loss = context.loss_name
         if context.class_count is not None:
             report.num_classes = context.class_count.value
             report.num_classes_source = context.class_count.source
         if dry_run is not None:
-            _dry_run(report, context, dry_run, registry, suppressions)
+            _dry_run(report, context, dry_run, registry, suppressions, fixes)
     elif dry_run is not None:
         report.dry_run_status = DryRunStatus.NOT_RUN
     report.diagnostics += suppressions.problems(bad_suppression)
-    return _finish(report, document.text)
+    return _finish(report, document.text, fixes)
 
 
 def _refused(path: str, problem: LoadProblem, dry_run: bool) -> FileReport:
@@ -160,6 +162,7 @@ def _dry_run(
     dry_run: DryRun,
     registry: Registry,
     suppressions: Suppressions,
+    fixes: _Fixes,
 ) -> None:
     """Run the loss when the static check found no error; its rules join the report."""
     if not report.runnable:
@@ -169,7 +172,8 @@ def _dry_run(
     if report.dry_run.failure is None:
         report.dry_run_status = DryRunStatus.PASSED
         return
-    found = suppressions.kept(_run(_after_dry_run(registry), context, suppressions.selection))
+    after = _after_dry_run(registry)
+    found = suppressions.kept(_run(after, context, suppressions.selection, fixes))
     report.diagnostics += found
     report.dry_run_status = DryRunStatus.FAILED if found else DryRunStatus.IGNORED
     if report.dry_run.failure.refused:
@@ -188,28 +192,32 @@ def _after_dry_run(registry: Registry) -> Iterable[Rule]:
     return (rule for rule in registry.checks if rule.after_dry_run)
 
 
-def _run(rules: Iterable[Rule], context: Context, selection: Selection) -> list[Diagnostic]:
+def _run(
+    rules: Iterable[Rule], context: Context, selection: Selection, fixes: _Fixes
+) -> list[Diagnostic]:
     found = []
     for rule in rules:
         if rule.code not in selection:
             continue
         assert rule.check is not None
         for finding in rule.check(context):
-            found.append(_place(rule, finding, context.document))
+            found.append(_place(rule, finding, context.document, fixes))
     return found
 
 
-def _explained(context: Context, registry: Registry) -> list[Diagnostic]:
+def _explained(context: Context, registry: Registry, fixes: _Fixes) -> list[Diagnostic]:
     """Each schema error as the finding of the first rule that explains it; one diagnostic
     per place and code."""
     found: dict[tuple[str, str], Diagnostic] = {}
     for error in context.schema_errors:
-        for diagnostic in _explain(error, context, registry):
+        for diagnostic in _explain(error, context, registry, fixes):
             found.setdefault((diagnostic.pointer or "", diagnostic.code), diagnostic)
     return list(found.values())
 
 
-def _explain(error: SchemaError, context: Context, registry: Registry) -> list[Diagnostic]:
+def _explain(
+    error: SchemaError, context: Context, registry: Registry, fixes: _Fixes
+) -> list[Diagnostic]:
     for explainer in registry.explainers_of(error.keyword):
         findings = list(explainer.function(error, context))
         reason = ignored(error.subschema)
@@ -219,39 +227,69 @@ def _explain(error: SchemaError, context: Context, registry: Registry) -> list[D
                 for f in findings
             ]
         if findings:
-            return [_place(explainer.rule, f, context.document) for f in findings]
+            return [_place(explainer.rule, f, context.document, fixes) for f in findings]
     return []
 
 
-def _place(rule: Rule, finding: Finding, document: Document) -> Diagnostic:
+def _place(rule: Rule, finding: Finding, document: Document, fixes: _Fixes) -> Diagnostic:
+    """The finding as a diagnostic at its place; its fix is built by `fixes`, later, and only
+    if the diagnostic is reported."""
     path = finding.path
     if path is None:
         return rule.diagnostic(finding.message, hint=finding.hint, severity=finding.severity)
     span = document.span(path, key=finding.at_key) if path or finding.at_key else None
-    fix, hint = None, finding.hint
-    if finding.fix is not None:
-        try:
-            edits = edits_for(finding.fix.changes, document)
-            fix = Fix(finding.fix.applicability, finding.fix.message, edits, finding.fix.changes)
-        except Unfixable as reason:
-            hint = f"{hint} (no automatic fix: {reason})" if hint else f"no automatic fix: {reason}"
-    return rule.diagnostic(
+    diagnostic = rule.diagnostic(
         finding.message,
         span=span,
-        hint=hint,
+        hint=finding.hint,
         pointer=document.pointer(path),
         severity=finding.severity,
-        fix=fix,
     )
+    if finding.fix is not None:
+        fixes.wait(diagnostic, finding.fix)
+    return diagnostic
+
+
+class _Fixes:
+    """The fixes of a check's diagnostics, built once the report is cut to what it shows: a
+    file with 5,000 fixable findings builds the edits of the 100 per code it reports, over
+    one table of its lines."""
+
+    def __init__(self, document: Document) -> None:
+        self._document = document
+        self._lines: Lines | None = None
+        self._waiting: dict[int, tuple[Diagnostic, Remedy]] = {}
+
+    def wait(self, diagnostic: Diagnostic, remedy: Remedy) -> None:
+        self._waiting[id(diagnostic)] = (diagnostic, remedy)
+
+    def made(self, diagnostic: Diagnostic) -> Diagnostic:
+        """The diagnostic with its fix, or with the reason it has none in its hint."""
+        waiting = self._waiting.get(id(diagnostic))
+        if waiting is None or waiting[0] is not diagnostic:
+            return diagnostic
+        remedy, hint = waiting[1], diagnostic.hint
+        if self._lines is None:
+            self._lines = Lines(self._document.text)
+        try:
+            edits = edits_for(remedy.changes, self._document, self._lines)
+        except Unfixable as reason:
+            hint = f"{hint} (no automatic fix: {reason})" if hint else f"no automatic fix: {reason}"
+            return diagnostic._replace(hint=hint)
+        return diagnostic._replace(
+            fix=Fix(remedy.applicability, remedy.message, edits, remedy.changes)
+        )
 
 
 #: More diagnostics of one code in one file are summed up in a last one of that code.
 MOST_PER_CODE = 100
 
 
-def _finish(report: FileReport, text: str) -> FileReport:
+def _finish(report: FileReport, text: str, fixes: _Fixes | None = None) -> FileReport:
     report.diagnostics.sort(key=Diagnostic.sort_key)
     report.diagnostics = _at_most_per_code(report.diagnostics)
+    if fixes is not None:
+        report.diagnostics = [fixes.made(d) for d in report.diagnostics]
     if report.diagnostics:
         wanted = {d.line for d in report.diagnostics if d.line is not None}
         for number, line in enumerate(split_lines(text), start=1):

@@ -60,9 +60,13 @@ class Lines:
         return Edit(*self.position(start), *self.position(end), content)
 
 
-def edits_for(changes: tuple[Change, ...], document: Document) -> tuple[Edit, ...]:
-    """The edits that make `changes` in the document's text, sorted; raises Unfixable."""
-    lines = Lines(document.text)
+def edits_for(
+    changes: tuple[Change, ...], document: Document, lines: Lines | None = None
+) -> tuple[Edit, ...]:
+    """The edits that make `changes` in the document's text, sorted; raises Unfixable.
+    `lines`: the document's line table, when the caller has built it already."""
+    if lines is None:
+        lines = Lines(document.text)
     found: list[Edit] = []
     for change in changes:
         found.extend(_edits(change, document, lines))
@@ -78,11 +82,13 @@ def apply(text: str, edits: list[Edit]) -> str:
     bom = "\ufeff" if text.startswith("\ufeff") else ""
     lines = Lines(text[len(bom) :])
     body = lines.text
-    for edit in sorted(edits, reverse=True):
+    pieces, done = [bom], 0
+    for edit in sorted(edits):
         start = lines.offset(edit.line - 1, edit.column - 1)
-        end = lines.offset(edit.end_line - 1, edit.end_column - 1)
-        body = body[:start] + edit.content + body[end:]
-    return bom + body
+        pieces += [body[done:start], edit.content]
+        done = lines.offset(edit.end_line - 1, edit.end_column - 1)
+    pieces.append(body[done:])
+    return "".join(pieces)
 
 
 def _edits(change: Change, document: Document, lines: Lines) -> Iterator[Edit]:

@@ -10,18 +10,20 @@ written atomically, mode kept, and only when it still holds what was read.
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import errno
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from losscfg.check import DryRun, Options, check_path, check_source
 from losscfg.diagnostics import STDIN, Diagnostic, Edit, FileReport, FixMode, FixOutcome
-from losscfg.document import load
+from losscfg.document import Document, load
 from losscfg.edits import apply
 from losscfg.output import ChangedMeanwhile, LostFile, ReadOnly, replace_file
 from losscfg.problems import LoadProblem, Problem
 from losscfg.reading import decode, read, shown_path
-from losscfg.remedies import expected, same
+from losscfg.remedies import MoveEntry, RenameKey, expected, same
 from losscfg.rules.syntax import load_problem
 
 MAX_PASSES = 10
@@ -116,22 +118,59 @@ def _edits(diagnostic: Diagnostic) -> tuple[Edit, ...]:
 
 
 def _non_overlapping(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
-    """The fixes to make in one pass, in order; one whose edits overlap a taken fix's waits
-    for the next pass."""
-    taken: list[Edit] = []
+    """The fixes to make in one pass, in order; one whose edits overlap a taken fix's, or that
+    writes a key a taken fix writes in the same mapping (two renames to `label_smoothing`),
+    waits for the next pass."""
+    taken = _Taken()
+    keys: set[tuple[Any, ...]] = set()
     chosen = []
     for diagnostic in sorted(diagnostics, key=lambda d: _edits(d)[:1]):
         edits = _edits(diagnostic)
-        if not edits or any(_overlap(a, b) for a in edits for b in taken):
+        written = _keys_written(diagnostic)
+        if not edits or any(taken.overlaps(edit) for edit in edits) or not keys.isdisjoint(written):
             continue
-        taken.extend(edits)
+        for edit in edits:
+            taken.add(edit)
+        keys.update(written)
         chosen.append(diagnostic)
     return chosen
 
 
-def _overlap(a: Edit, b: Edit) -> bool:
-    a_start, a_end = (a.line, a.column), (a.end_line, a.end_column)
-    b_start, b_end = (b.line, b.column), (b.end_line, b.end_column)
+def _keys_written(diagnostic: Diagnostic) -> set[tuple[Any, ...]]:
+    """The keys a fix adds to a mapping, each as (the mapping's path, the key)."""
+    assert diagnostic.fix is not None
+    written: set[tuple[Any, ...]] = set()
+    for change in diagnostic.fix.changes:
+        if isinstance(change, RenameKey):
+            written.add((change.path[:-1], change.new_key))
+        elif isinstance(change, MoveEntry):
+            written.add(((change.section,), change.key))
+    return written
+
+
+class _Taken:
+    """Spans already taken by a pass, sorted by start: whether an edit overlaps one of them
+    is a binary search, not a walk over every fix taken before."""
+
+    def __init__(self) -> None:
+        self._spans: list[tuple[tuple[int, int], tuple[int, int]]] = []
+
+    def overlaps(self, edit: Edit) -> bool:
+        start, end = (edit.line, edit.column), (edit.end_line, edit.end_column)
+        at = bisect.bisect_left(self._spans, (start, start))
+        before = self._spans[at - 1] if at else None
+        after = self._spans[at] if at < len(self._spans) else None
+        return any(span is not None and _overlap((start, end), span) for span in (before, after))
+
+    def add(self, edit: Edit) -> None:
+        start, end = (edit.line, edit.column), (edit.end_line, edit.end_column)
+        bisect.insort(self._spans, (start, end))
+
+
+def _overlap(
+    a: tuple[tuple[int, int], tuple[int, int]], b: tuple[tuple[int, int], tuple[int, int]]
+) -> bool:
+    (a_start, a_end), (b_start, b_end) = a, b
     return a_start == b_start or (a_start < b_end and b_start < a_end)
 
 
@@ -141,23 +180,29 @@ def _pass(
     outcome: FixOutcome,
     failed: set[tuple[str, str | None, str]],
 ) -> list[Diagnostic]:
-    """The fixes of one pass that keep the file sound: all of them, or those that do alone."""
-    if _sound(text, chosen) is None:
-        return list(chosen)
+    """The fixes of one pass that keep the file sound: all of them, or, halving the group
+    each time it breaks the file, those that do together with the ones kept before them. A
+    pass with one bad fix among k loads the file about 2·log2(k) times, not k."""
+    before = load(text)
     kept: list[Diagnostic] = []
-    for diagnostic in chosen:
-        problem = _sound(text, [*kept, diagnostic])
+    groups = [list(chosen)]
+    while groups:
+        group = groups.pop()
+        problem = _sound(text, before, [*kept, *group])
         if problem is None:
-            kept.append(diagnostic)
+            kept.extend(group)
+        elif len(group) == 1:
+            failed.add(_key(group[0]))
+            outcome.reverted.append((group[0], problem))
         else:
-            failed.add(_key(diagnostic))
-            outcome.reverted.append((diagnostic, problem))
+            half = len(group) // 2
+            groups += [group[half:], group[:half]]  # the first half is tried first
     return kept
 
 
-def _sound(text: str, fixes: Sequence[Diagnostic]) -> str | None:
-    """Why making `fixes` would break the file; None when it loads to what they mean."""
-    before = load(text)
+def _sound(text: str, before: Document, fixes: Sequence[Diagnostic]) -> str | None:
+    """Why making `fixes` would break the file (`text`, loaded as `before`); None when it
+    loads to what they mean."""
     after = load(apply(text, [edit for d in fixes for edit in _edits(d)]))
     if not after.ok or len(after.problems) > len(before.problems):
         problem = after.problems[-1].message if after.problems else "it would not load"
