@@ -3,7 +3,9 @@ a subprocess over stdio."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import os
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -18,20 +20,32 @@ from helpers import CORPUS, EXAMPLES, ROOT
 from losscfg.cli import app
 
 MISTAKES = EXAMPLES / "broken" / "mistakes.yaml"
+#: Seconds to wait for the server to start or to shut down, or for an answer that should be
+#: prompt (each takes milliseconds, but the machine may be busy).
+DEADLINE = 20
 
 
 @pytest_lsp.fixture(
     config=ClientServerConfig(server_command=[sys.executable, "-m", "losscfg", "server"])
 )
 async def client(lsp_client: LanguageClient) -> AsyncIterator[None]:
-    await lsp_client.initialize_session(
-        types.InitializeParams(
-            capabilities=types.ClientCapabilities(),
-            root_uri=ROOT.as_uri(),
-        )
+    await asyncio.wait_for(
+        lsp_client.initialize_session(
+            types.InitializeParams(
+                capabilities=types.ClientCapabilities(),
+                root_uri=ROOT.as_uri(),
+            )
+        ),
+        DEADLINE,
     )
     yield
-    await lsp_client.shutdown_session()
+    try:
+        await asyncio.wait_for(lsp_client.shutdown_session(), DEADLINE)
+    except TimeoutError:
+        # pytest-lsp would wait for the process to end; a server that hangs never does
+        if lsp_client._server is not None:
+            lsp_client._server.kill()
+        raise
 
 
 async def _open(client: LanguageClient, path: Path, text: str | None = None) -> str:
@@ -341,3 +355,54 @@ async def test_a_settings_problem_is_told_once(client: LanguageClient, tmp_path:
     told = [m.message for m in client.messages if "selekt" in m.message]
     assert len(told) == 1 and "unknown setting selekt" in told[0]
     assert [d.code for d in client.diagnostics[uri]] == ["LC101"]  # checked with the defaults
+
+
+def _unopened(tmp_path: Path, kind: str) -> str:
+    """A URI the client never opened, whose reading would hang or flood the server."""
+    if kind == "dev-zero":
+        return "file:///dev/zero"
+    path = tmp_path / f"{kind}.yaml"
+    if kind == "fifo":
+        os.mkfifo(path)  # no writer: opening it to read blocks for ever
+    return path.as_uri()
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("kind", ["missing", "fifo", "dev-zero"])
+async def test_a_document_never_opened_gets_empty_answers_and_is_never_read(
+    client: LanguageClient, tmp_path: Path, kind: str
+) -> None:
+    uri = _unopened(tmp_path, kind)
+    document, start = types.TextDocumentIdentifier(uri), types.Position(0, 0)
+    async with asyncio.timeout(DEADLINE):
+        hover = await client.text_document_hover_async(types.HoverParams(document, start))
+        completion = await client.text_document_completion_async(
+            types.CompletionParams(document, start)
+        )
+        actions = await client.text_document_code_action_async(
+            types.CodeActionParams(
+                text_document=document,
+                range=types.Range(start, start),
+                context=types.CodeActionContext(diagnostics=[]),
+            )
+        )
+        assert hover is None and actions is not None and list(actions) == []
+        assert isinstance(completion, types.CompletionList) and list(completion.items) == []
+        # and it answers on, for a document it was given
+        opened = await _open(client, tmp_path / "c.yaml", "loss:\n  name: kl_div\n  \n")
+        assert await _complete(client, opened, 2, 2) == ["reduction: ", "log_target: "]
+
+
+@pytest.mark.asyncio
+async def test_saving_a_document_whose_uri_is_quoted_checks_it(
+    client: LanguageClient, tmp_path: Path
+) -> None:
+    """pygls keys documents by the unquoted URI: one saved as `a%20b.yaml` is still open."""
+    uri = await _open(client, tmp_path / "a b.yaml", "loss:\n  name: focal\n")
+    assert "%20" in uri
+    client.text_document_did_save(
+        types.DidSaveTextDocumentParams(types.TextDocumentIdentifier(uri))
+    )
+    async with asyncio.timeout(DEADLINE):
+        await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    assert [d.code for d in client.diagnostics[uri]] == ["LC101"]

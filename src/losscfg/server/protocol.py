@@ -12,6 +12,7 @@ import bisect
 import re
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import unquote
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
@@ -44,6 +45,15 @@ server = LosscfgServer()
 
 def _path(uri: str) -> str:
     return to_fs_path(uri) or uri
+
+
+def opened(ls: LosscfgServer, uri: str) -> TextDocument | None:
+    """The document as the client opened it, or None: the server answers for those only.
+    pygls's `get_text_document` reads any other URI from disk, unchecked (a FIFO blocks the
+    server, /dev/zero fills its memory), as `reading` never lets the CLI do."""
+    key = unquote(uri)  # as pygls keys its documents
+    document: TextDocument | None = ls.workspace.text_documents.get(key)
+    return document
 
 
 def _body(document: TextDocument) -> tuple[str, int]:
@@ -121,11 +131,11 @@ def to_lsp(positions: Positions, d: Any) -> types.Diagnostic:
     )
 
 
-def lint_now(ls: LosscfgServer, uri: str) -> Any:
+def lint_now(ls: LosscfgServer, document: TextDocument) -> Any:
     """Check the document as it is now, publish its diagnostics, and return its report."""
     from losscfg.server.editor import lint
 
-    document = ls.workspace.get_text_document(uri)
+    uri = document.uri
     positions = Positions(document)
     result = lint(positions.text, _path(uri))
     ls.reports[uri] = (document.version, result.report)
@@ -142,28 +152,32 @@ def lint_now(ls: LosscfgServer, uri: str) -> Any:
     return result.report
 
 
-def current_report(ls: LosscfgServer, uri: str) -> Any:
+def current_report(ls: LosscfgServer, document: TextDocument) -> Any:
     """The report of the document's current version: a request that comes while a change
     waits for its debounce (an editor asks for code actions after each edit) checks now."""
-    document = ls.workspace.get_text_document(uri)
+    uri = document.uri
     known = ls.reports.get(uri)
     if uri in ls.pending or known is None or known[0] != document.version:
         waiting = ls.pending.pop(uri, None)
         if waiting is not None:
             waiting.cancel()
-        return lint_now(ls, uri)
+        return lint_now(ls, document)
     return known[1]
 
 
 async def _lint_later(ls: LosscfgServer, uri: str) -> None:
     await asyncio.sleep(DEBOUNCE)
     ls.pending.pop(uri, None)
-    lint_now(ls, uri)
+    document = opened(ls, uri)
+    if document is not None:
+        lint_now(ls, document)
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
 def did_open(ls: LosscfgServer, params: types.DidOpenTextDocumentParams) -> None:
-    lint_now(ls, params.text_document.uri)
+    document = opened(ls, params.text_document.uri)
+    if document is not None:
+        lint_now(ls, document)
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
@@ -178,12 +192,13 @@ async def did_change(ls: LosscfgServer, params: types.DidChangeTextDocumentParam
 @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
 def did_save(ls: LosscfgServer, params: types.DidSaveTextDocumentParams) -> None:
     uri = params.text_document.uri
-    if uri not in ls.workspace.text_documents:  # saved, but never opened here
+    document = opened(ls, uri)
+    if document is None:  # saved, but never opened here
         return
     waiting = ls.pending.pop(uri, None)
     if waiting is not None:
         waiting.cancel()
-    lint_now(ls, uri)
+    lint_now(ls, document)
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
@@ -208,10 +223,12 @@ def code_action(ls: LosscfgServer, params: types.CodeActionParams) -> list[types
     from losscfg.server.editor import disable_on_line, fix_all, silenceable
 
     uri = params.text_document.uri
-    report = current_report(ls, uri)
+    document = opened(ls, uri)
+    if document is None:
+        return []
+    report = current_report(ls, document)
     if report is None:
         return []
-    document = ls.workspace.get_text_document(uri)
     positions = Positions(document)
     wanted = params.context.only
     actions: list[types.CodeAction] = []
@@ -320,9 +337,11 @@ def _quick_fix(
 def hover(ls: LosscfgServer, params: types.HoverParams) -> types.Hover | None:
     from losscfg.server.editor import hover as hover_text
 
-    uri = params.text_document.uri
-    report = current_report(ls, uri)
-    positions = Positions(ls.workspace.get_text_document(uri))
+    document = opened(ls, params.text_document.uri)
+    if document is None:
+        return None
+    report = current_report(ls, document)
+    positions = Positions(document)
     line, column = positions.from_client(params.position)
     markdown = hover_text(positions.text, line, column, report)
     if markdown is None:
@@ -343,9 +362,11 @@ _KINDS = {
 def completion(ls: LosscfgServer, params: types.CompletionParams) -> types.CompletionList:
     from losscfg.server.editor import completions
 
-    uri = params.text_document.uri
-    report = current_report(ls, uri)
-    positions = Positions(ls.workspace.get_text_document(uri))
+    document = opened(ls, params.text_document.uri)
+    if document is None:
+        return types.CompletionList(is_incomplete=False, items=[])
+    report = current_report(ls, document)
+    positions = Positions(document)
     line, column = positions.from_client(params.position)
     found = completions(positions.text, line, column, report)
     return types.CompletionList(
