@@ -10,16 +10,23 @@ from __future__ import annotations
 import asyncio
 import bisect
 import re
+import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, BinaryIO, cast
 from urllib.parse import unquote
 
+import attrs
+from cattrs import transform_error
+from cattrs.v import format_exception
 from lsprotocol import types
+from pygls.exceptions import JsonRpcException
 from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol
 from pygls.uris import to_fs_path
 from pygls.workspace import TextDocument
 
 from losscfg import __version__
+from losscfg.server.framing import CheckedStream, MalformedMessage
 
 #: Changes are checked once the typing pauses this long (seconds).
 DEBOUNCE = 0.15
@@ -31,9 +38,48 @@ _SEVERITY = {
 }
 
 
+@attrs.define
+class UnreadableRequest:
+    """A request whose message does not structure (params of the wrong shape): it is answered
+    with the error, under its id, where pygls would drop it and the client wait for ever."""
+
+    id: Any  # as the client wrote it, for it to know which request failed
+    error: types.ResponseError
+
+
+class LosscfgProtocol(LanguageServerProtocol):
+    def structure_message(self, data: dict[str, Any]) -> Any:
+        try:
+            return super().structure_message(data)
+        except JsonRpcException as error:
+            if "id" not in data or "method" not in data:  # no request: no one waits for it
+                raise
+            return UnreadableRequest(data["id"], _response_error(error))
+
+    def handle_message(self, message: Any) -> None:
+        if isinstance(message, UnreadableRequest):
+            self._send_response(message.id, error=message.error)
+        else:
+            super().handle_message(message)
+
+
+def _response_error(error: JsonRpcException) -> types.ResponseError:
+    """pygls's error (-32602 for params that fail validation), saying where."""
+    if error.__cause__ is None:
+        return error.to_response_error()
+    where = transform_error(error.__cause__, format_exception=_validation_message)
+    return types.ResponseError(error.code, f"{error.message}: {'; '.join(where)}")
+
+
+def _validation_message(exception: BaseException, type_: type | None) -> str:
+    if type(exception) is ValueError:  # an lsprotocol validator's own words say most
+        return str(exception)
+    return format_exception(exception, type_)
+
+
 class LosscfgServer(LanguageServer):
     def __init__(self) -> None:
-        super().__init__("losscfg", __version__)
+        super().__init__("losscfg", __version__, protocol_cls=LosscfgProtocol)
         #: uri -> (the version checked, its FileReport; None for a document that is no config)
         self.reports: dict[str, tuple[int | None, Any]] = {}
         self.pending: dict[str, asyncio.Task[None]] = {}
@@ -385,4 +431,11 @@ def completion(ls: LosscfgServer, params: types.CompletionParams) -> types.Compl
 
 
 def serve() -> None:
-    server.start_io()
+    """Serve standard input until it ends or the client says `exit`; a malformed message ends
+    it too, with one line on stderr and status 2, for the editor to start the server anew."""
+    stdin = CheckedStream(sys.stdin.buffer)
+    try:
+        server.start_io(stdin=cast(BinaryIO, stdin))  # pygls calls readline() and read(n)
+    except MalformedMessage as problem:
+        print(f"losscfg: error: malformed message from the client: {problem}", file=sys.stderr)
+        sys.exit(2)
