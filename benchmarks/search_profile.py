@@ -9,10 +9,11 @@ would). Run `run.py --search` once first: it makes the corpus folder a git repos
 Prints, for the named files (absolute paths, as run.py passes them) and for the folder:
 1. the median time of collecting the files (`Project.search().collect`, a fresh Project each
    round, so the settings and .gitignore caches start empty, as in a new process), per file;
-2. the median time of `losscfg.pipeline.check_paths` in this process, on every core as the
+2. the median time of `losscfg.workspace.pipeline.check_paths` in this process, on every core as the
    command runs it, and again in one process (`runner.PARALLEL_FROM` raised);
 3. a cProfile of `check_paths` in one process, for each: the functions with the most own time,
-   and those of losscfg.paths, losscfg.settings, losscfg.configs and pathspec.
+   and those of losscfg.workspace.paths, losscfg.workspace.settings, losscfg.dialects.configs
+   and pathspec.
 """
 
 from __future__ import annotations
@@ -30,9 +31,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 from corpus import generate
 
-from losscfg import runner
-from losscfg.pipeline import check_paths
-from losscfg.project import Project
+from losscfg.workspace import runner
+from losscfg.workspace.pipeline import check_paths
+from losscfg.workspace.project import Project
 
 ROOT = Path(__file__).resolve().parent.parent
 WATCHED = ("paths.py", "settings.py", "configs.py", "project.py", "pathspec")

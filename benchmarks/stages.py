@@ -5,7 +5,8 @@
 Checks the generated corpus (benchmarks/corpus.py) in this process and prints the median time
 per file of: loading (YAML with positions), validating against the schema, the rest (rules,
 suppressions), and the whole check; then the whole check again with each cache turned off:
-the plain-scalar cache of losscfg.document and the section-verdict cache of losscfg.validation.
+the plain-scalar cache of losscfg.load.document and the section-verdict cache of
+losscfg.lint.validation.
 """
 
 from __future__ import annotations
@@ -20,10 +21,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 from corpus import generate
 
-from losscfg import document, validation
-from losscfg.check import Options, _as_trained, check_source
-from losscfg.rules import default_registry
-from losscfg.schema import default_schema
+from losscfg.catalogue.schema import default_schema
+from losscfg.lint import validation
+from losscfg.lint.check import Options, _as_trained, check_source
+from losscfg.lint.rules import default_registry
+from losscfg.load import document
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -6,8 +6,8 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-from losscfg.check import Options, check_source
 from losscfg.diagnostics import Diagnostic
+from losscfg.lint.check import Options, check_source
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus" / "fat"
@@ -73,7 +73,7 @@ def _names_a_known_loss(text: str, schema: Any = None) -> bool:
     (the default loss), or a loss section whose name the catalogue knows."""
     import yaml as pyyaml
 
-    from losscfg.schema import default_schema
+    from losscfg.catalogue.schema import default_schema
 
     try:
         data = pyyaml.safe_load(yaml(text))
@@ -114,7 +114,7 @@ def use_loader(name: str, monkeypatch: Any) -> str:
     import pytest
     import yaml as pyyaml
 
-    from losscfg import document
+    from losscfg.load import document
 
     if name == "pure-python":
         monkeypatch.setattr(document, "_Loader", pyyaml.SafeLoader)

@@ -16,7 +16,18 @@ def test_import_linter_contracts_are_kept(
     code = lint_imports(config_filename=str(ROOT / "pyproject.toml"), no_cache=True, no_logo=True)
     printed = capsys.readouterr().out
     assert code == 0, printed
-    assert "5 kept, 0 broken" in printed
+    assert "6 kept, 0 broken" in printed
+
+
+def test_the_layers_are_the_packages_of_the_stages() -> None:
+    """One layer per package (issue 22): few enough that the tree shows the flow."""
+    import tomllib
+
+    contracts = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]
+    (layers,) = [c["layers"] for c in contracts["contracts"] if c["type"] == "layers"]
+    assert len(layers) <= 12
+    top_level = {name for layer in layers for name in layer.split(" | ")}
+    assert {"load", "catalogue", "dialects", "lint", "fix", "workspace", "report"} <= top_level
 
 
 def test_the_import_graph_has_no_cycle() -> None:

@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 
 from helpers import yaml
-from losscfg.check import Options, check_source
+from losscfg.catalogue.schema import LossSchema, default_schema
 from losscfg.diagnostics import DryRunOptions, DryRunStatus, FileReport
+from losscfg.lint.check import Options, check_source
 from losscfg.report.tables import losses_table
-from losscfg.schema import LossSchema, default_schema
 
 HUBER = {
     "title": "Huber",

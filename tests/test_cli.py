@@ -183,7 +183,7 @@ def test_github_format_is_picked_in_github_actions(cli, in_tmp: Path, monkeypatc
 
 
 def test_rules_table_lists_every_rule(cli) -> None:  # type: ignore[no-untyped-def]
-    from losscfg.rules import all_rules
+    from losscfg.lint.rules import all_rules
 
     lines = run(cli, "rules").stdout.splitlines()
     assert lines[0].split() == ["code", "name", "severity", "what", "it", "checks"]
@@ -203,7 +203,7 @@ def test_rule_explains_one_rule(cli, name: str) -> None:  # type: ignore[no-unty
 
 
 def test_losses_table_comes_from_the_schema(cli) -> None:  # type: ignore[no-untyped-def]
-    from losscfg.schema import catalogue
+    from losscfg.catalogue.schema import catalogue
 
     text = run(cli, "losses").stdout
     for loss in catalogue().losses.values():
@@ -223,7 +223,7 @@ def test_examples_of_the_readme(cli) -> None:  # type: ignore[no-untyped-def]
 def test_internal_error_exits_3_names_the_file_and_checks_the_others(
     cli, in_tmp: Path, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
-    from losscfg import check as check_module
+    from losscfg.lint import check as check_module
 
     write(in_tmp, "a.yaml", GOOD)
     write(in_tmp, "boom.yaml", GOOD)
@@ -245,7 +245,7 @@ def test_internal_error_exits_3_names_the_file_and_checks_the_others(
 
 
 def test_notice_when_pyyaml_has_no_libyaml(cli, in_tmp: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from losscfg import document
+    from losscfg.load import document
 
     path = write(in_tmp, "c.yaml", GOOD)
     assert "libyaml" not in run(cli, "check", str(path)).stderr

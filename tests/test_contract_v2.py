@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from helpers import check, yaml
-from losscfg.check import Options, check_source
 from losscfg.diagnostics import Severity
+from losscfg.lint.check import Options, check_source
 
 E, W = Severity.ERROR, Severity.WARNING
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from helpers import CORPUS
-from losscfg.check import Options, check_path, check_source
 from losscfg.cli import app
 from losscfg.diagnostics import Severity
+from losscfg.lint.check import Options, check_path, check_source
 
 REAL_CONFIGS = sorted(CORPUS.glob("*.yaml")) if CORPUS.is_dir() else []
 needs_corpus = pytest.mark.skipif(not REAL_CONFIGS, reason=f"no shared corpus at {CORPUS}")

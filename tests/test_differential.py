@@ -24,8 +24,8 @@ import yaml as pyyaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from losscfg.check import Options, check_source
 from losscfg.diagnostics import Severity
+from losscfg.lint.check import Options, check_source
 
 torch = pytest.importorskip("torch")
 from torch import nn  # noqa: E402

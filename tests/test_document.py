@@ -10,9 +10,9 @@ import pytest
 import yaml as pyyaml
 
 from helpers import use_loader, yaml
-from losscfg import document
 from losscfg.diagnostics import Span
-from losscfg.document import LIBYAML, load
+from losscfg.load import document
+from losscfg.load.document import LIBYAML, load
 
 SAMPLES = [
     "a: 1\nb: [1, 2.5, -3]\nc: {d: null, e: true}\n",

@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from losscfg.cli import app
-from losscfg.globs import pattern_problem
+from losscfg.workspace.globs import pattern_problem
 
 DEEP = "a" * 38
 LONG = "a" * 80

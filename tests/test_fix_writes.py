@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from losscfg import output
-from losscfg.output import LostFile, replace_file
+from losscfg.workspace import output
+from losscfg.workspace.output import LostFile, replace_file
 
 LIMIT = 7 * 1024  # `ulimit -f 7`
 WEIGHTS = ", ".join(["1"] * 2000)
@@ -110,7 +110,7 @@ def test_a_file_that_cannot_be_put_back_is_reported_lost(
     with pytest.raises(LostFile):
         replace_file(str(path), b"loss:\n  name: cross_entropy\n  weight: [1.0, 2.0]\n", original)
 
-    from losscfg.fixing import _write
+    from losscfg.workspace.fixing import _write
 
     path.write_bytes(original)
     monkeypatch.setattr(os, "pwrite", _failing_pwrite({1, 2}))

@@ -12,13 +12,13 @@ import pytest
 from typer.testing import CliRunner
 
 from helpers import ROOT, yaml
-from losscfg.check import Options, check_source
 from losscfg.cli import app
 from losscfg.diagnostics import Applicability, Diagnostic, Edit, Fix, FixMode, Severity
-from losscfg.document import load
-from losscfg.edits import apply
-from losscfg.fixing import fix_text
-from losscfg.remedies import SetValue
+from losscfg.fix.edits import apply
+from losscfg.fix.remedies import SetValue
+from losscfg.lint.check import Options, check_source
+from losscfg.load.document import load
+from losscfg.workspace.fixing import fix_text
 
 GOLDEN = ROOT / "tests" / "golden" / "fixes"
 CASES = sorted(p for p in GOLDEN.glob("*.yaml") if not p.name.endswith(".fixed.yaml"))
@@ -198,7 +198,7 @@ def _bogus(message: str, edit: Edit, path: tuple[str, ...], value: object) -> Di
 def test_a_fix_that_breaks_the_file_or_means_another_value_is_reverted_and_reported(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from losscfg import fixing
+    from losscfg.workspace import fixing
 
     text = "loss:\n  name: cross_entropy\n  label_smoothing: 1e-1\n"
     good = next(d for d in check_source(text, "c", Options()).diagnostics if d.fix)
@@ -216,7 +216,7 @@ def test_a_fix_that_breaks_the_file_or_means_another_value_is_reverted_and_repor
 def test_one_bad_fix_among_many_costs_a_few_loads_and_keeps_the_rest(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from losscfg import fixing
+    from losscfg.workspace import fixing
 
     text = "loss:\n  name: cross_entropy\n" + "".join(f'  k{i:02}: "0.5"\n' for i in range(64))
     good = [  # each unquotes one value: sound alone and together
@@ -375,7 +375,7 @@ def test_fix_on_stdin_prints_the_fixed_text(cli: CliRunner) -> None:
 def test_a_file_changed_during_the_run_is_not_overwritten(
     cli: CliRunner, in_tmp: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from losscfg import fixing
+    from losscfg.workspace import fixing
 
     path = in_tmp / "c.yaml"
     path.write_text(BROKEN)
@@ -428,7 +428,7 @@ FIXABLE = {
 
 @pytest.mark.parametrize(("code", "applicability"), sorted(FIXABLE.items()))
 def test_a_rule_page_says_what_its_fix_does(code: str, applicability: str) -> None:
-    from losscfg.rules import find
+    from losscfg.lint.rules import find
 
     rule = find(code)
     assert rule is not None

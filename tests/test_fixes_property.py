@@ -8,10 +8,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from losscfg.check import Options, check_source
 from losscfg.diagnostics import FixMode
-from losscfg.fixing import fix_text
-from losscfg.remedies import expected, same
+from losscfg.fix.remedies import expected, same
+from losscfg.lint.check import Options, check_source
+from losscfg.workspace.fixing import fix_text
 
 NAMES = ["cross_entropy", "Cross_Entropy", "crossentropy", "nll", "NLL", "kl_div", "BCE", "bce"]
 NAMES += ["mse", "smooth_l1", "sqr_hinge", "bce_with_logits", "CrossEntropyLoss", "focal"]

@@ -12,10 +12,10 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from helpers import CORPUS, EXAMPLES
-from losscfg.check import Options, check_source
 from losscfg.cli import app
-from losscfg.document import load, split_lines
-from losscfg.problems import Problem
+from losscfg.lint.check import Options, check_source
+from losscfg.load.document import load, split_lines
+from losscfg.load.problems import Problem
 
 TOKENS = [
     "loss",

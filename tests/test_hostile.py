@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from losscfg.cli import app
-from losscfg.reading import MAX_BYTES
+from losscfg.load.reading import MAX_BYTES
 
 SECONDS = 10  # "within a few seconds", with room for a loaded CI machine
 

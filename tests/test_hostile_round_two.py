@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from helpers import write
-from losscfg.check import MOST_PER_CODE, Options, check_source
 from losscfg.cli import app
+from losscfg.lint.check import MOST_PER_CODE, Options, check_source
 
 ESC = "\x1b"
 RLO = "\u202e"
@@ -147,7 +147,7 @@ def test_a_killed_run_leaves_the_old_report(in_tmp: Path) -> None:
     report = in_tmp / "report.txt"
     report.write_text("the old report\n", encoding="utf-8")
     slow = (
-        "import sys, time\nfrom losscfg import runner\n"
+        "import sys, time\nfrom losscfg.workspace import runner\n"
         "original = runner.check_path\n"
         "def slow(*args, **kwargs):\n    time.sleep(0.05)\n    return original(*args, **kwargs)\n"
         "runner.check_path = slow\nrunner._workers = lambda n: 1\n"
@@ -319,7 +319,7 @@ def test_the_checked_count_has_a_thousands_separator() -> None:
 def test_an_integer_beyond_any_float_is_an_error_not_a_bug(key: str, code: str) -> None:
     """float(10**400) raises OverflowError: the trainer fails, and losscfg says so (LC104),
     never with a bug of its own."""
-    from losscfg.check import Options, check_source
+    from losscfg.lint.check import Options, check_source
 
     loss = "smooth_l1" if key.startswith("beta") else "cross_entropy"
     text = f"model: {{num_classes: 2}}\nloss:\n  name: {loss}\n"

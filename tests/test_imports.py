@@ -28,7 +28,7 @@ def test_check_imports_no_torch_and_no_rich_off_a_terminal(tmp_path: Path) -> No
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
     )
     loaded = modules_after(code)
-    assert "losscfg.check" in loaded and "jsonschema" in loaded
+    assert "losscfg.lint.check" in loaded and "jsonschema" in loaded
     assert not {m for m in loaded if m == "torch" or m.startswith("torch.")}
     assert "rich" not in loaded
     assert not {m for m in loaded if m.split(".")[0] in ("pygls", "lsprotocol", "pathspec")}

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from losscfg.check import Options, check_source
+from losscfg.lint.check import Options, check_source
 
 
 def calls(text: str) -> int:
@@ -73,9 +73,9 @@ def test_work_grows_linearly(make: Callable[[int], str]) -> None:
 
 def test_the_counter_sees_quadratic_work(monkeypatch: pytest.MonkeyPatch) -> None:
     """The same count, on a checker made quadratic on purpose, fails the bound above."""
-    import losscfg.check
+    import losscfg.lint.check
 
-    original = losscfg.check._finish
+    original = losscfg.lint.check._finish
 
     def quadratic_finish(report: Any, text: str, *rest: Any) -> Any:
         lines = text.splitlines()
@@ -84,7 +84,7 @@ def test_the_counter_sees_quadratic_work(monkeypatch: pytest.MonkeyPatch) -> Non
                 _same(line, other)
         return original(report, text, *rest)
 
-    monkeypatch.setattr(losscfg.check, "_finish", quadratic_finish)
+    monkeypatch.setattr(losscfg.lint.check, "_finish", quadratic_finish)
     small, large = calls(many_unknown_keys(250)), calls(many_unknown_keys(1000))
     assert large > 10 * small
 
@@ -149,7 +149,7 @@ def _check(text: str) -> Callable[[], object]:
 
 def _fix(text: str) -> Callable[[], object]:
     from losscfg.diagnostics import FixMode
-    from losscfg.fixing import fix_text
+    from losscfg.workspace.fixing import fix_text
 
     return lambda: fix_text(text, "config.yaml", Options(), FixMode(unsafe=True, write=False))
 
@@ -167,17 +167,17 @@ def test_fixable_findings_cost_linear_work(
 def test_fixes_are_built_only_for_the_diagnostics_reported(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import losscfg.check
-    from losscfg.check import MOST_PER_CODE
+    import losscfg.lint.check
+    from losscfg.lint.check import MOST_PER_CODE
 
     built = []
-    real = losscfg.check.edits_for
+    real = losscfg.lint.check.edits_for
 
     def edits_for(*arguments: Any) -> Any:
         built.append(arguments[0])
         return real(*arguments)
 
-    monkeypatch.setattr(losscfg.check, "edits_for", edits_for)
+    monkeypatch.setattr(losscfg.lint.check, "edits_for", edits_for)
     report = check_source(near_label_smoothing(300), "config.yaml", Options())
     assert len(built) == MOST_PER_CODE
     shown = [d for d in report.diagnostics if d.code == "LC102"]
@@ -188,7 +188,7 @@ def test_fixes_are_built_only_for_the_diagnostics_reported(
 
 def test_a_fix_of_many_edits_is_made() -> None:
     from losscfg.diagnostics import FixMode
-    from losscfg.fixing import fix_text
+    from losscfg.workspace.fixing import fix_text
 
     text, outcome = fix_text(integer_weights(300), "config.yaml", Options(), FixMode())
     assert [d.code for d in outcome.fixed] == ["LC207"]
@@ -197,7 +197,7 @@ def test_a_fix_of_many_edits_is_made() -> None:
 
 def test_renames_to_one_key_are_made_one_at_a_time() -> None:
     from losscfg.diagnostics import FixMode
-    from losscfg.fixing import fix_text
+    from losscfg.workspace.fixing import fix_text
 
     text, outcome = fix_text(
         near_label_smoothing(3), "config.yaml", Options(), FixMode(unsafe=True, write=False)

@@ -14,7 +14,7 @@ import pytest
 
 import losscfg.schemas
 from helpers import EXAMPLES, ROOT
-from losscfg.schema import SCHEMA_FILE
+from losscfg.catalogue.schema import SCHEMA_FILE
 
 
 def test_editable_install_reads_the_schema_in_the_repository() -> None:

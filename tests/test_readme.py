@@ -11,8 +11,8 @@ import pytest
 
 from helpers import CORPUS, ROOT
 from losscfg import __version__
-from losscfg.rules import all_rules
-from losscfg.schema import catalogue
+from losscfg.catalogue.schema import catalogue
+from losscfg.lint.rules import all_rules
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 FAT_REPO = CORPUS.parent / "fat-repo"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from losscfg.diagnostics import Severity
-from losscfg.registry import Registry, declare
-from losscfg.rules import all_rules, default_registry, find
+from losscfg.lint.registry import Registry, declare
+from losscfg.lint.rules import all_rules, default_registry, find
 
 
 def test_a_code_or_name_is_taken_only_once() -> None:

@@ -23,6 +23,7 @@ def test_json_contract(cli, in_tmp: Path) -> None:  # type: ignore[no-untyped-de
     assert a == {
         "path": "a.yaml",
         "loss": "cross_entropy",
+        "losses": [{"pointer": "/loss", "dialect": "fat", "class": "torch.nn.CrossEntropyLoss"}],
         "num_classes": 10,
         "num_classes_source": "dataset.name",
         "diagnostics": [
@@ -47,7 +48,12 @@ def test_json_contract(cli, in_tmp: Path) -> None:  # type: ignore[no-untyped-de
         "model.num_classes",
     )
     assert [d["code"] for d in b["diagnostics"]] == ["LC901"]
+    # no loss section: the factory builds its default loss, there
+    assert b["losses"] == [
+        {"pointer": "/loss", "dialect": "fat", "class": "torch.nn.CrossEntropyLoss"}
+    ]
     assert gone["loss"] is None and gone["num_classes_source"] is None
+    assert gone["losses"] == []
     [io] = gone["diagnostics"]
     assert (io["code"], io["rule"], io["line"], io["column"]) == ("LC000", "io-error", None, None)
 
@@ -56,6 +62,19 @@ def test_unknown_loss_is_null(cli, in_tmp: Path) -> None:  # type: ignore[no-unt
     (in_tmp / "a.yaml").write_text("loss:\n  name: focal\n", encoding="utf-8")
     report = json.loads(cli.invoke(app, ["check", "--format", "json", "a.yaml"]).stdout)
     assert report["files"][0]["loss"] is None
+    assert report["files"][0]["losses"] == [{"pointer": "/loss", "dialect": "fat", "class": None}]
+
+
+def test_losses_name_the_class_the_framework_builds(cli, in_tmp: Path) -> None:  # type: ignore[no-untyped-def]
+    (in_tmp / "a.yaml").write_text("loss:\n  name: SQR_HINGE\n", encoding="utf-8")
+    (in_tmp / "b.yaml").write_text("loss: cross_entropy\n", encoding="utf-8")
+    report = json.loads(cli.invoke(app, ["check", "--format", "json", "a.yaml", "b.yaml"]).stdout)
+    a, b = report["files"]
+    # sqr_hinge is no torch.nn class: the field names losscfg's own
+    assert a["losses"] == [
+        {"pointer": "/loss", "dialect": "fat", "class": "losscfg.dryrun.sqr_hinge.SqrHingeLoss"}
+    ]
+    assert b["losses"] == []  # a loss that is no mapping builds nothing
 
 
 def test_cli_class_count_source(cli, in_tmp: Path) -> None:  # type: ignore[no-untyped-def]

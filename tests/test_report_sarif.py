@@ -10,7 +10,7 @@ import jsonschema
 import pytest
 
 from losscfg.cli import app
-from losscfg.rules import find
+from losscfg.lint.rules import find
 
 
 @pytest.fixture(scope="module")

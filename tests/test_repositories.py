@@ -19,8 +19,8 @@ from typer.testing import CliRunner
 
 from helpers import CORPUS
 from losscfg.cli import app
-from losscfg.configs import not_a_config
-from losscfg.document import load
+from losscfg.dialects.configs import not_a_config
+from losscfg.load.document import load
 
 FAT_REPO = CORPUS.parent / "fat-repo"
 GOOD = "loss:\n  name: cross_entropy\ndataset:\n  name: cifar10\n"
@@ -141,7 +141,7 @@ def test_a_file_both_found_and_named_is_checked(cli: CliRunner, in_tmp: Path) ->
 def test_a_data_file_too_large_for_a_config_is_skipped_in_a_search(
     cli: CliRunner, in_tmp: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("losscfg.reading.MAX_BYTES", 1000)
+    monkeypatch.setattr("losscfg.load.reading.MAX_BYTES", 1000)
     files(in_tmp, {"data/annotations.json": "[" + "1," * 1000 + "1]", "c.yaml": GOOD})
     code, report = check_json(cli, ".")
     assert (code, checked(report)) == (0, ["c.yaml"])
@@ -470,7 +470,7 @@ def test_the_literal_prefilter_never_hides_a_match(
     must never skip a path pathspec would match."""
     import pathspec
 
-    from losscfg.paths import _pieces
+    from losscfg.workspace.paths import _pieces
 
     relative = "/".join(parts)
     try:

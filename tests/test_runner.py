@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from losscfg import runner
-from losscfg.check import Options
 from losscfg.diagnostics import FileReport
+from losscfg.lint.check import Options
+from losscfg.workspace import runner
 
 CONFIGS = [
     "loss:\n  name: cross_entropy\n",
@@ -121,7 +121,7 @@ def test_workers_die_with_the_main_process(tmp_path: Path, signal_name: str) -> 
     for i in range(runner.PARALLEL_FROM + 56):
         (tmp_path / f"c{i:03}.yaml").write_text(CONFIGS[i % len(CONFIGS)], encoding="utf-8")
     slow = (  # the workers sleep, so that they are alive when the main process is killed
-        "import sys, time\nfrom losscfg import runner\n"
+        "import sys, time\nfrom losscfg.workspace import runner\n"
         "original = runner.check_path\n"
         "def slow(*args, **kwargs):\n    time.sleep(0.2)\n    return original(*args, **kwargs)\n"
         "runner.check_path = slow\n"
@@ -191,7 +191,7 @@ def _heavy_run(tmp_path: Path) -> subprocess.Popen[str]:
     for i in range(256):
         (tmp_path / f"c{i:03}.yaml").write_text(config, encoding="utf-8")
     script = (
-        "import sys, time\nfrom losscfg import runner\n"
+        "import sys, time\nfrom losscfg.workspace import runner\n"
         "original = runner.check_path\n"
         "def slow(*args, **kwargs):\n    time.sleep(0.02)\n    return original(*args, **kwargs)\n"
         "runner.check_path = slow\n"
@@ -267,4 +267,7 @@ def test_sigterm_after_the_summary_ends_the_run(tmp_path: Path) -> None:
         main.wait(timeout=5)
     finally:
         _end(main)
-    assert main.returncode in (1, 143)
+    # 1: it had ended; 143: the handler ended it; -15: it came in the last moments of the
+    # interpreter's exit, after Python gives signals back their default action (the shell
+    # shows 143 for both): in every case the run ended, which is what this test is for.
+    assert main.returncode in (1, 143, -signal.SIGTERM)

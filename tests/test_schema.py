@@ -12,7 +12,7 @@ import pytest
 import yaml as pyyaml
 
 from helpers import EXAMPLES, ROOT
-from losscfg.schema import catalogue, inlined, schema, schema_text
+from losscfg.catalogue.schema import catalogue, inlined, schema, schema_text
 
 SCHEMA_FILE = ROOT / "schemas" / "losscfg.schema.json"
 
@@ -110,8 +110,8 @@ def test_check_jsonschema_uses_the_schema_as_is(tmp_path: Path) -> None:
 
 def test_schema_command_prints_the_export_of_the_file(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """The file itself is losscfg's; editors get its export (tests/test_schema_export.py)."""
+    from losscfg.catalogue.schema import exported
     from losscfg.cli import app
-    from losscfg.schema import exported
 
     result = cli.invoke(app, ["schema"])
     assert result.exit_code == 0 and json.loads(result.stdout) == exported()
@@ -131,8 +131,8 @@ INSTANCES = [
 
 @pytest.mark.parametrize("instance", INSTANCES)
 def test_section_by_section_validation_is_whole_document_validation(instance: dict) -> None:  # type: ignore[type-arg]
-    from losscfg.schema import default_schema
-    from losscfg.validation import validators_of
+    from losscfg.catalogue.schema import default_schema
+    from losscfg.lint.validation import validators_of
 
     validators = validators_of(default_schema())
     assert validators.sections is not None

@@ -24,8 +24,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from helpers import EXAMPLES, ROOT
-from losscfg.check import _as_trained, check_text
-from losscfg.schema import (
+from losscfg.catalogue.schema import (
     DIALECTS,
     DRAFT_7,
     DRAFT_2020_12,
@@ -34,6 +33,7 @@ from losscfg.schema import (
     exported,
     schema,
 )
+from losscfg.lint.check import _as_trained, check_text
 
 DRAFT_07_KEYWORDS = frozenset(jsonschema.Draft7Validator.META_SCHEMA["properties"])
 #: Keywords of drafts 2019-09 and 2020-12 that yaml-language-server before 1.20.0 ignores.
@@ -182,7 +182,7 @@ def test_a_name_that_is_no_loss_in_any_case_is_refused(written: Any) -> None:
 
 
 def test_only_the_kelvin_sign_lowers_to_a_letter_that_it_is_no_case_of() -> None:
-    from losscfg.schema import _ALSO_LOWERED_TO
+    from losscfg.catalogue.schema import _ALSO_LOWERED_TO
 
     found: dict[str, str] = {}
     for code in range(sys.maxunicode + 1):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from losscfg.document import load
+from losscfg.load.document import load
 from losscfg.server.editor import (
     Place,
     completions,

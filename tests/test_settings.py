@@ -8,10 +8,10 @@ import pytest
 
 from helpers import write
 from losscfg.cli import app
-from losscfg.registry import UnknownSelector
-from losscfg.rules import default_registry
-from losscfg.selection import Selection
-from losscfg.settings import SettingsError, discover, from_file
+from losscfg.lint.registry import UnknownSelector
+from losscfg.lint.rules import default_registry
+from losscfg.lint.selection import Selection
+from losscfg.workspace.settings import SettingsError, discover, from_file
 
 ALWAYS_ON = default_registry().always_on
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from helpers import check, codes, silent
-from losscfg.rules import default_registry
-from losscfg.selection import Selection
+from losscfg.lint.rules import default_registry
+from losscfg.lint.selection import Selection
 
 CIFAR = "dataset:\n  name: cifar10\n"
 

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from losscfg.terminal import use_color, write_lines
+from losscfg.report.terminal import use_color, write_lines
 
 LINES = [[("a.yaml:1:1: ", "bold"), ("error", "bold red"), (" LC101 unknown loss", "")]]
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from losscfg.check import Options, check_source
+from losscfg.catalogue.schema import catalogue
 from losscfg.cli import app
 from losscfg.diagnostics import (
     DryRunOptions,
@@ -27,13 +27,13 @@ from losscfg.diagnostics import (
     FileReport,
     Outcome,
 )
+from losscfg.lint.check import Options, check_source
+from losscfg.lint.rules import all_rules, find
 from losscfg.report.page import markdown_lines, rule_page
 from losscfg.report.runs import render_table
 from losscfg.report.tables import losses_table, rules_table
+from losscfg.report.terminal import Piece, width, write_lines
 from losscfg.report.text import TextOptions, render
-from losscfg.rules import all_rules, find
-from losscfg.schema import catalogue
-from losscfg.terminal import Piece, width, write_lines
 
 WIDTHS = [60, 80, 120]
 ANSI = re.compile("\x1b\\[[0-9;]*m")

@@ -14,12 +14,12 @@ __version__ = "0.1.0"
 __all__ = ["Diagnostic", "Severity", "__version__", "build_loss", "check_file", "check_text"]
 
 if TYPE_CHECKING:
-    from losscfg.check import check_file, check_text
     from losscfg.dryrun.build import build_loss
+    from losscfg.lint.check import check_file, check_text
 
 _LAZY = {
-    "check_text": "losscfg.check",
-    "check_file": "losscfg.check",
+    "check_text": "losscfg.lint.check",
+    "check_file": "losscfg.lint.check",
     "build_loss": "losscfg.dryrun.build",
 }
 

@@ -17,15 +17,15 @@ from typing import IO, TYPE_CHECKING, Annotated, Any, NoReturn, Optional
 import typer
 
 from losscfg import __version__
-from losscfg.settings import MAX_CLASSES
-from losscfg.terminal import use_color, write_lines
+from losscfg.report.terminal import use_color, write_lines
+from losscfg.workspace.settings import MAX_CLASSES
 
 if TYPE_CHECKING:
     from losscfg.diagnostics import DryRunOptions, FixMode, Outcome, Policy
-    from losscfg.paths import Collected
-    from losscfg.pipeline import DryRunStage
-    from losscfg.project import Project
     from losscfg.report.text import FixDisplay
+    from losscfg.workspace.paths import Collected
+    from losscfg.workspace.pipeline import DryRunStage
+    from losscfg.workspace.project import Project
 
 app = typer.Typer(
     name="losscfg",
@@ -81,7 +81,7 @@ def usage_error(message: str) -> NoReturn:
 
 
 def usage_error_line(message: str) -> None:
-    from losscfg.escaping import printable
+    from losscfg.load.escaping import printable
 
     typer.echo(f"losscfg: error: {printable(message)}", err=True)
 
@@ -285,7 +285,7 @@ def check(
         )
         if stage is not None and fmt is Format.text and not quiet:
             from losscfg.report.runs import render_table
-            from losscfg.terminal import width
+            from losscfg.report.terminal import width
 
             stream.write("\n")
             lines = render_table(outcome, with_failures=False, width=width(stream))
@@ -348,7 +348,7 @@ def _show_diff(outcome: Outcome, policy: Policy) -> int:
 
 
 def _read_stdin() -> bytes:
-    from losscfg.reading import read_stdin
+    from losscfg.load.reading import read_stdin
 
     return read_stdin()
 
@@ -361,9 +361,9 @@ def _check_paths(
     stdin: bytes | None = None,
     collected: Collected | None = None,
 ) -> Outcome:
-    from losscfg.pipeline import check_paths
-    from losscfg.reading import read_stdin
-    from losscfg.settings import SettingsError
+    from losscfg.load.reading import read_stdin
+    from losscfg.workspace.pipeline import check_paths
+    from losscfg.workspace.settings import SettingsError
 
     try:
         return check_paths(
@@ -386,7 +386,7 @@ def _no_config_warning(outcome: Outcome) -> None:
 
 
 def _libyaml_notice() -> None:
-    from losscfg.document import LIBYAML
+    from losscfg.load.document import LIBYAML
 
     if not LIBYAML:
         typer.echo(
@@ -422,8 +422,8 @@ def _write_report(
 
         stream.write(json_report.render(reports, skipped=outcome.skipped, quiet=quiet))
     elif fmt is Format.sarif:
+        from losscfg.lint.rules import default_registry
         from losscfg.report import sarif
-        from losscfg.rules import default_registry
 
         stream.write(sarif.render(reports, default_registry().by_code, version=__version__))
     elif fmt is Format.github and not quiet:
@@ -442,7 +442,7 @@ def _write_report(
 @contextmanager
 def _open_output(path: str | None, *, stderr: bool = False) -> Iterator[IO[str]]:
     """stdout (stderr), or the --output file, written whole at the end (never half a report)."""
-    from losscfg.output import OutputError, report_stream
+    from losscfg.workspace.output import OutputError, report_stream
 
     try:
         with report_stream(path, standard=sys.stderr if stderr else None) as stream:
@@ -458,9 +458,9 @@ def _refuse_unsafe_output(
     the report file itself (a report a search found, such as report.json, is no config)."""
     if output is None:
         return None
-    from losscfg.configs import is_config_file
-    from losscfg.output import OutputError, refuse_unsafe, same_file
-    from losscfg.settings import SettingsError
+    from losscfg.dialects.configs import is_config_file
+    from losscfg.workspace.output import OutputError, refuse_unsafe, same_file
+    from losscfg.workspace.settings import SettingsError
 
     try:
         collected = project.search().collect(paths)
@@ -485,8 +485,8 @@ def _project(
     fix: FixMode | None = None,
 ) -> Project:
     """How each file is checked: its settings, under the command line's options."""
-    from losscfg.project import Overrides, Project
-    from losscfg.settings import SettingsError
+    from losscfg.workspace.project import Overrides, Project
+    from losscfg.workspace.settings import SettingsError
 
     if select is not None and not _split(select):
         usage_error(
@@ -585,7 +585,7 @@ def dry_run_command(
             + [f"--select {','.join(select)}" for _ in [0] if select]
             + [f"--ignore {','.join(ignore)}" for _ in [0] if ignore]
         )
-        from losscfg.terminal import width
+        from losscfg.report.terminal import width
 
         lines = runs.render_table(outcome, rerun=rerun, width=width(sys.stdout))
         write_lines(lines, sys.stdout, color=use_color(sys.stdout, no_color))
@@ -610,7 +610,7 @@ def schema(
     ] = "7",
 ) -> None:
     """Print the JSON Schema of configs (for editors and other validators)."""
-    from losscfg.schema import DIALECTS, exported_text
+    from losscfg.catalogue.schema import DIALECTS, exported_text
 
     if draft not in DIALECTS:
         choices = ", ".join(repr(each) for each in DIALECTS)
@@ -625,9 +625,9 @@ def schema(
 @app.command()
 def losses() -> None:
     """The loss catalogue: names, torch classes and parameters, read from the schema."""
+    from losscfg.catalogue.schema import catalogue
     from losscfg.report.tables import losses_table
-    from losscfg.schema import catalogue
-    from losscfg.terminal import width
+    from losscfg.report.terminal import width
 
     known = catalogue()
     lines = losses_table(list(known.losses.values()), known.default_loss, width(sys.stdout))
@@ -637,9 +637,9 @@ def losses() -> None:
 @app.command()
 def rules() -> None:
     """Every rule: code, name, severity and what it checks."""
+    from losscfg.lint.rules import all_rules
     from losscfg.report.tables import rules_table
-    from losscfg.rules import all_rules
-    from losscfg.terminal import width
+    from losscfg.report.terminal import width
 
     lines = rules_table(all_rules(), width(sys.stdout))
     write_lines(lines, sys.stdout, color=use_color(sys.stdout, False))
@@ -650,9 +650,9 @@ def rule(
     code: Annotated[str, typer.Argument(help="A rule code (LC201) or name (weight-length).")],
 ) -> None:
     """Explain one rule: what it checks, why, an example and the fix."""
+    from losscfg.lint.rules import find
     from losscfg.report.page import markdown_lines, rule_page
-    from losscfg.rules import find
-    from losscfg.terminal import width
+    from losscfg.report.terminal import width
 
     found = find(code)
     if found is None:

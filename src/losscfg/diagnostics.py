@@ -68,7 +68,7 @@ class Edit(NamedTuple):
 class Fix(NamedTuple):
     """Edits of the original text that repair a diagnostic (SPEC §13).
 
-    `changes` says what the edits mean for the loaded data (see `losscfg.remedies`): a pass of
+    `changes` says what the edits mean for the loaded data (see `losscfg.fix.remedies`): a pass of
     fixes is kept only when the file then loads to exactly that."""
 
     applicability: Applicability
@@ -205,6 +205,19 @@ class FixOutcome:
     diff: str | None = None
 
 
+class LossRecord(NamedTuple):
+    """A loss site as the JSON report lists it (SPEC §15): where, in which dialect, which
+    class (a dotted path: torch.nn's, or losscfg's own for the framework's sqr_hinge; None
+    for a name the catalogue does not know)."""
+
+    pointer: str
+    dialect: str
+    class_: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"pointer": self.pointer, "dialect": self.dialect, "class": self.class_}
+
+
 @dataclass
 class FileReport:
     """What checking one file found, with the source lines its diagnostics point at."""
@@ -212,6 +225,7 @@ class FileReport:
     path: str
     diagnostics: list[Diagnostic] = field(default_factory=list)
     loss: str | None = None
+    losses: list[LossRecord] = field(default_factory=list)
     num_classes: int | None = None
     num_classes_source: str | None = None
     lines: dict[int, str] = field(default_factory=dict)

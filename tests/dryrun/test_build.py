@@ -6,8 +6,8 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
+from losscfg.catalogue.schema import catalogue  # noqa: E402
 from losscfg.dryrun.build import build_loss  # noqa: E402
-from losscfg.schema import catalogue  # noqa: E402
 
 
 @pytest.mark.parametrize("name", list(catalogue().losses))

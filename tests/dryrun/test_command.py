@@ -13,8 +13,8 @@ from helpers import dry_run_json, write
 
 pytest.importorskip("torch")
 
+from losscfg.catalogue.schema import catalogue
 from losscfg.cli import app
-from losscfg.schema import catalogue
 
 LOSSES = list(catalogue().losses)
 
@@ -212,7 +212,7 @@ def test_an_unreadable_path_exits_2_and_the_others_run(cli, in_tmp: Path) -> Non
 
 
 def test_a_bug_exits_3_and_the_others_run(cli, in_tmp: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from losscfg import runner
+    from losscfg.workspace import runner
 
     original = runner.check_path
 

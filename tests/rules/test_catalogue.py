@@ -1,4 +1,4 @@
-"""Rules of the catalogue, LC101-LC107 and LC901 (losscfg.rules.catalogue): what triggers
+"""Rules of the catalogue, LC101-LC107 and LC901 (losscfg.lint.rules.catalogue): what triggers
 them, where, in which words."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from helpers import check, codes, only, position, silent, triggers
-from losscfg.rules import all_rules
+from losscfg.lint.rules import all_rules
 
 # (config, code, (line, column, end_line, end_column), words in the message, words in the hint)
 TRIGGERS = [

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from helpers import check, only, position, silent
-from losscfg.check import Options, check_source
+from losscfg.lint.check import Options, check_source
 
 
 def test_unknown_class_count_says_how_to_give_it() -> None:

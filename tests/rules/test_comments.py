@@ -1,4 +1,4 @@
-"""LC005 (losscfg.rules.comments): a suppression comment that names no rule, silences nothing,
+"""LC005 (losscfg.lint.rules.comments): a suppression comment that names no rule, silences nothing,
 or names a rule that cannot be silenced."""
 
 from __future__ import annotations
@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from helpers import codes, only, position, silent
-from losscfg.rules import default_registry
-from losscfg.selection import Selection
+from losscfg.lint.rules import default_registry
+from losscfg.lint.selection import Selection
 
 CIFAR = "dataset:\n  name: cifar10\n"
 

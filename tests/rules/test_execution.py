@@ -1,4 +1,4 @@
-"""LC501, LC502 (losscfg.rules.execution): the dry-run builds the loss with torch and runs it;
+"""LC501, LC502 (losscfg.lint.rules.execution): the dry-run builds the loss with torch and runs it;
 torch's error, or a loss or gradient that is NaN or infinite, is the finding."""
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from helpers import dry_run_json, position, write, yaml
 
 pytest.importorskip("torch")
 
-from losscfg.check import Options, check_source
 from losscfg.diagnostics import DryRunOptions, DryRunStatus, FileReport
 from losscfg.dryrun.stage import stage
+from losscfg.lint.check import Options, check_source
 
 
 def dry_run(text: str) -> FileReport:

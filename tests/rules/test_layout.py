@@ -1,4 +1,4 @@
-"""The tests mirror the house: each module of `losscfg.rules` has its test file,
+"""The tests mirror the house: each module of `losscfg.lint.rules` has its test file,
 tests/rules/test_<module>.py, and that file names every code the module defines."""
 
 from __future__ import annotations
@@ -10,17 +10,17 @@ from pathlib import Path
 
 import pytest
 
-import losscfg.rules
-from losscfg.registry import Rule
-from losscfg.rules import default_registry
+import losscfg.lint.rules
+from losscfg.lint.registry import Rule
+from losscfg.lint.rules import default_registry
 
 HERE = Path(__file__).resolve().parent
-MODULES = sorted(module.name for module in pkgutil.iter_modules(losscfg.rules.__path__))
+MODULES = sorted(module.name for module in pkgutil.iter_modules(losscfg.lint.rules.__path__))
 
 
 def codes_of(name: str) -> list[str]:
-    """The codes of the rules that the module `losscfg.rules.<name>` defines."""
-    module = importlib.import_module(f"{losscfg.rules.__name__}.{name}")
+    """The codes of the rules that the module `losscfg.lint.rules.<name>` defines."""
+    module = importlib.import_module(f"{losscfg.lint.rules.__name__}.{name}")
     return sorted(v.code for v in vars(module).values() if isinstance(v, Rule))
 
 
@@ -33,7 +33,7 @@ def test_every_rule_lives_in_a_module_of_its_family() -> None:
 @pytest.mark.parametrize("name", MODULES)
 def test_every_rules_module_has_its_test_file(name: str) -> None:
     assert (HERE / f"test_{name}.py").is_file(), (
-        f"losscfg.rules.{name} has no tests/rules/test_{name}.py"
+        f"losscfg.lint.rules.{name} has no tests/rules/test_{name}.py"
     )
 
 
@@ -41,7 +41,7 @@ def test_every_rules_module_has_its_test_file(name: str) -> None:
 def test_the_test_file_names_every_code_of_its_module(name: str) -> None:
     path = HERE / f"test_{name}.py"
     if not path.is_file():
-        pytest.fail(f"losscfg.rules.{name} has no {path.name}")
+        pytest.fail(f"losscfg.lint.rules.{name} has no {path.name}")
     text = path.read_text(encoding="utf-8")
     missing = [code for code in codes_of(name) if not re.search(rf"\b{code}\b", text)]
     assert missing == [], f"{path.name} never names {', '.join(missing)}"

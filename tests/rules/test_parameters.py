@@ -1,4 +1,5 @@
-"""LC208, LC209 (losscfg.rules.parameters): valid parameter values that defeat their purpose."""
+"""LC208, LC209 (losscfg.lint.rules.parameters): valid parameter values that defeat their
+purpose."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""LC401, LC402 (losscfg.rules.reduction): kl_div's reductions that are not the KL divergence,
+"""LC401, LC402 (losscfg.lint.rules.reduction): kl_div's reductions that are not the KL divergence,
 or not a scalar."""
 
 from __future__ import annotations

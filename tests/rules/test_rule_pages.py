@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from losscfg.check import Options, check_source
 from losscfg.cli import app
-from losscfg.registry import Rule
-from losscfg.rules import all_rules
+from losscfg.lint.check import Options, check_source
+from losscfg.lint.registry import Rule
+from losscfg.lint.rules import all_rules
 
 _BLOCK = re.compile(r"```(yaml|console)\n(.*?)```", re.DOTALL)
 

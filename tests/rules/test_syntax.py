@@ -1,6 +1,7 @@
-"""Rules of reading and loading, LC000-LC004 (losscfg.rules.syntax): a path that cannot be read,
-a file that is not YAML the trainer loads, a duplicate key, a section that is not a mapping, a
-second document. Every test here runs with libyaml and with PyYAML's pure-Python parser."""
+"""Rules of reading and loading, LC000-LC004 (losscfg.lint.rules.syntax): a path that cannot be
+read, a file that is not YAML the trainer loads, a duplicate key, a section that is not a
+mapping, a second document. Every test here runs with libyaml and with PyYAML's pure-Python
+parser."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ import pytest
 import yaml as pyyaml
 
 from helpers import codes, only, position, silent, triggers, use_loader
-from losscfg.check import Options, check_path, check_source
-from losscfg.document import MAX_VALUES
+from losscfg.lint.check import Options, check_path, check_source
+from losscfg.load.document import MAX_VALUES
 
 
 @pytest.fixture(params=["libyaml", "pure-python"], autouse=True)

@@ -1,4 +1,4 @@
-"""LC210, LC211 (losscfg.rules.task): the loss against what the trainer feeds it, logits (N, C)
+"""LC210, LC211 (losscfg.lint.rules.task): the loss against what the trainer feeds it, logits (N, C)
 and class labels (N,)."""
 
 from __future__ import annotations
@@ -85,9 +85,9 @@ def test_losses_on_logits_are_no_lc211(loss: str) -> None:
 
 def test_with_a_dry_run_the_run_shows_the_mismatch_in_torch_s_words() -> None:
     pytest.importorskip("torch")
-    from losscfg.check import Options, check_source
     from losscfg.diagnostics import DryRunOptions, DryRunStatus
     from losscfg.dryrun.stage import stage
+    from losscfg.lint.check import Options, check_source
 
     text = "dataset:\n  name: cifar10\nloss:\n  name: mse\n"
     labels = check_source(text, "c.yaml", Options(), dry_run=stage(DryRunOptions()).run)

@@ -15,7 +15,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from losscfg.schema import (
+from losscfg.catalogue.schema import (
     BOOL,
     FLOAT,
     INT,

@@ -14,10 +14,7 @@ from typing import Any
 import torch
 from torch import Tensor, nn
 
-from losscfg.conversions import convert
-from losscfg.diagnostics import DryRunFailure, DryRunResult
-from losscfg.dryrun.build import build_loss
-from losscfg.schema import (
+from losscfg.catalogue.schema import (
     BINARY,
     CLASS_INDICES,
     DISTRIBUTION,
@@ -27,6 +24,9 @@ from losscfg.schema import (
     Catalogue,
     Loss,
 )
+from losscfg.diagnostics import DryRunFailure, DryRunResult
+from losscfg.dialects.conversions import convert
+from losscfg.dryrun.build import build_loss
 
 FEATURES = 16  # width of the random features fed to the nn.Linear that makes the logits
 DEFAULT_CLASSES = 10  # when the config gives no class count

@@ -7,10 +7,10 @@ dataset it feeds the targets natural to the loss. `DryRunOptions.targets` overri
 
 from __future__ import annotations
 
-from losscfg.context import Context
 from losscfg.diagnostics import DryRunFailure, DryRunOptions, DryRunResult
 from losscfg.dryrun.devices import require_torch, resolve_device
-from losscfg.pipeline import DryRunStage
+from losscfg.lint.context import Context
+from losscfg.workspace.pipeline import DryRunStage
 
 #: The most values the logits (batch x classes) may hold: 10M float32 is 40 MB, and the dry-run
 #: makes a few tensors of that size. A class count beyond it is a mistake, or no dry-run's job.

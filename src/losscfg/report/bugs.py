@@ -6,7 +6,7 @@ from collections.abc import Iterator, Sequence
 from functools import cache
 
 from losscfg.diagnostics import FileReport
-from losscfg.escaping import printable
+from losscfg.load.escaping import printable
 
 #: Labels of a `Project-URL` that name where bugs go, best first; any other URL is the fallback.
 _TRACKER_LABELS = ("issue", "bug", "tracker")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from losscfg.diagnostics import Diagnostic, FileReport, Severity
-from losscfg.escaping import printable
+from losscfg.load.escaping import printable
 
 _COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 

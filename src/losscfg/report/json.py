@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from losscfg.diagnostics import FileReport, Skipped, Summary
-from losscfg.escaping import utf8_safe
+from losscfg.load.escaping import utf8_safe
 
 VERSION = 1
 
@@ -24,6 +24,7 @@ def render(
             {
                 "path": report.path,
                 "loss": report.loss,
+                "losses": [site.to_dict() for site in report.losses],
                 "num_classes": report.num_classes,
                 "num_classes_source": report.num_classes_source,
                 "diagnostics": [d.to_dict() for d in report.diagnostics],

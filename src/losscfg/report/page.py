@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from losscfg.diagnostics import RuleDoc
-from losscfg.terminal import Piece, rendered
+from losscfg.report.terminal import Piece, rendered
 
 
 def rule_page(rule: RuleDoc) -> str:

@@ -15,10 +15,10 @@ from losscfg.diagnostics import (
     Outcome,
     Severity,
 )
-from losscfg.escaping import printable
+from losscfg.load.escaping import printable
 from losscfg.report import text
 from losscfg.report.json import encodable
-from losscfg.terminal import Piece, measure, rendered, wrapped
+from losscfg.report.terminal import Piece, measure, rendered, wrapped
 
 if TYPE_CHECKING:
     from rich.table import Table

@@ -7,8 +7,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 from losscfg.diagnostics import RuleDoc
-from losscfg.terminal import Piece, measure, rendered, wrapped
-from losscfg.values import show
+from losscfg.load.values import show
+from losscfg.report.terminal import Piece, measure, rendered, wrapped
 
 if TYPE_CHECKING:
     from rich.table import Table

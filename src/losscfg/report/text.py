@@ -6,8 +6,8 @@ from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
 from losscfg.diagnostics import Applicability, Diagnostic, FileReport, Severity, Skipped, Summary
-from losscfg.escaping import printable, same_width
-from losscfg.terminal import Piece
+from losscfg.load.escaping import printable, same_width
+from losscfg.report.terminal import Piece
 
 _WIDEST_SOURCE = 120  # longer source lines are cut around the span
 

@@ -13,16 +13,16 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from losscfg.check import Options, check_source
+from losscfg.catalogue.schema import Loss, Parameter, catalogue
 from losscfg.diagnostics import Diagnostic, FileReport, FixMode
-from losscfg.document import Document, Node, load
-from losscfg.edits import Lines
-from losscfg.fixing import fix_text
-from losscfg.project import Project
-from losscfg.rules import default_registry, find
-from losscfg.schema import Loss, Parameter, catalogue
-from losscfg.settings import SettingsError
-from losscfg.values import show
+from losscfg.fix.edits import Lines
+from losscfg.lint.check import Options, check_source
+from losscfg.lint.rules import default_registry, find
+from losscfg.load.document import Document, Node, load
+from losscfg.load.values import show
+from losscfg.workspace.fixing import fix_text
+from losscfg.workspace.project import Project
+from losscfg.workspace.settings import SettingsError
 
 #: Where a key or value of the document stands: a path and whether the cursor is on the key.
 Path_ = tuple[Any, ...]

@@ -118,7 +118,7 @@ class Positions:
     default)."""
 
     def __init__(self, document: TextDocument) -> None:
-        from losscfg.edits import Lines
+        from losscfg.fix.edits import Lines
 
         self.source = document.source
         self.text, self.bom = _body(document)

@@ -1,0 +1,209 @@
+"""Rules about class weights: `weight` of cross_entropy/nll and `pos_weight` of bce_with_logits."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from losscfg.diagnostics import Severity
+from losscfg.dialects.site import LossSite
+from losscfg.fix.remedies import Remedy, SetValue, safe
+from losscfg.lint.context import Context, Finding, SchemaError
+from losscfg.lint.registry import explains, rule
+from losscfg.lint.rules.catalogue import empty_list
+from losscfg.load.values import show, yaml_float
+
+
+def numbers(value: Any) -> list[int | float] | None:
+    """`value` when it is a non-empty list of numbers (booleans are not numbers), else None."""
+    if isinstance(value, list) and value and all(_is_number(v) for v in value):
+        return value
+    return None
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+@rule("LC201", "weight-length", Severity.ERROR)
+def weight_length(ctx: Context) -> Iterator[Finding]:
+    """`weight` does not have one entry per class.
+
+    ## What it does
+    Compares the length of `weight` (cross_entropy, nll) with the class count, which comes from
+    `--num-classes`, `model.num_classes`, `dataset.num_classes` or the dataset's name, in that
+    order; the message names where the count came from. An empty list is reported too.
+
+    ## Why is this bad?
+    torch accepts the weights when the loss is built and fails only on the first batch:
+    `RuntimeError: weight tensor should be defined either for all 10 classes or no classes but
+    got weight tensor of shape: [4]`.
+
+    ## Example
+    ```yaml
+    dataset:
+      name: cifar10
+    loss:
+      name: cross_entropy
+      weight: [1.0, 2.0, 1.0, 1.0]   # 4 entries, 10 classes
+    ```
+
+    ## Fix
+    Give one weight per class (10 for cifar10), or correct the class count
+    (`model.num_classes`).
+    """
+    count = ctx.class_count
+    for site in ctx.sites:
+        weights = numbers(site.value("weight"))
+        if weights is not None and count is not None and len(weights) != count.value:
+            yield Finding(
+                site.at("weight"),
+                f"weight has {len(weights)} {_entries(len(weights))} but there are "
+                f"{count.value} classes ({count.origin})",
+                hint=f"give one weight per class ({count.value} entries), or correct the class "
+                "count",
+            )
+
+
+@rule("LC202", "pos-weight-length", Severity.ERROR)
+def pos_weight_length(ctx: Context) -> Iterator[Finding]:
+    """`pos_weight` has neither 1 entry nor one per class.
+
+    ## What it does
+    Checks that `pos_weight` (bce_with_logits) has 1 entry (one weight for every class) or one
+    entry per class, the class count coming from the same sources as for `weight`.
+
+    ## Why is this bad?
+    `pos_weight` is broadcast against the class dimension of the logits; any other length fails
+    on the first batch: `RuntimeError: The size of tensor a (4) must match the size of tensor b
+    (5) at non-singleton dimension 1`.
+
+    ## Example
+    ```yaml
+    model:
+      num_classes: 5
+    loss:
+      name: bce_with_logits
+      pos_weight: [2.0, 2.0]
+    ```
+
+    ## Fix
+    Use one number for all classes (`[2.0]`) or one per class (5 entries here).
+    """
+    count = ctx.class_count
+    for site in ctx.sites:
+        weights = numbers(site.value("pos_weight"))
+        if weights is not None and count is not None and len(weights) not in (1, count.value):
+            yield Finding(
+                site.at("pos_weight"),
+                f"pos_weight has {len(weights)} {_entries(len(weights))}; expected 1 (for every "
+                f"class) or {count.value}, one per class ({count.origin})",
+                hint=f"write one number for all classes ([{show(weights[0])}]) or {count.value} "
+                "entries",
+            )
+
+
+@rule("LC206", "zero-weights", Severity.ERROR)
+def zero_weights(ctx: Context) -> Iterator[Finding]:
+    """Every entry of `weight` is 0.
+
+    ## What it does
+    Reports a `weight` list (cross_entropy, nll) whose entries are all zero.
+
+    ## Why is this bad?
+    With the default mean reduction torch divides by the sum of the weights of the batch's
+    targets, which is 0: the loss is NaN from the first step, and so is every gradient.
+
+    ## Example
+    ```yaml
+    loss:
+      name: cross_entropy
+      weight: [0.0, 0.0, 0.0]
+    ```
+
+    ## Fix
+    Give the classes you train on a weight above 0 (1.0 is neutral).
+    """
+    for site in ctx.sites:
+        weights = numbers(site.value("weight"))
+        if weights is not None and all(w == 0 for w in weights):
+            yield Finding(
+                site.at("weight"),
+                "every entry of weight is 0: the mean loss divides by zero and is NaN",
+                hint="give the classes you train on a weight above 0 (1.0 is neutral)",
+            )
+
+
+@rule("LC207", "integer-weights", Severity.ERROR)
+def integer_weights(ctx: Context) -> Iterator[Finding]:
+    """`weight` holds only integers, which torch turns into an int64 tensor.
+
+    ## What it does
+    Reports a `weight` list (cross_entropy, nll) written with YAML integers only (`[1, 2, 1]`).
+    A single float among them (`[1, 2.0]`) is enough to make the tensor float.
+
+    ## Why is this bad?
+    The trainer calls `torch.tensor(weight)`: a list of Python ints becomes an int64 tensor, and
+    the first batch fails with `RuntimeError: expected scalar type Float but found Long`.
+
+    ## Example
+    ```yaml
+    loss:
+      name: cross_entropy
+      weight: [1, 2, 1]
+    ```
+
+    ## Fix
+    Write the weights as floats:
+    ```yaml
+    loss:
+      name: cross_entropy
+      weight: [1.0, 2.0, 1.0]
+    ```
+
+    `--fix` writes each integer as the float of the same value, in place, so the list keeps its
+    style and comments (a safe fix: the crash goes, the weights are the ones written).
+    """
+    for site in ctx.sites:
+        weights = numbers(site.value("weight"))
+        if weights is not None and all(isinstance(w, int) for w in weights):
+            as_floats = ", ".join(f"{w}.0" for w in weights)
+            yield Finding(
+                site.at("weight"),
+                "weight holds only integers: torch.tensor makes an int64 tensor and the loss "
+                "fails with 'expected scalar type Float but found Long'",
+                hint=f"write floats: weight: [{as_floats}]"
+                if len(as_floats) <= 80
+                else "write every weight as a float (1.0, not 1)",
+                fix=_as_floats(site, site.written.get("weight")),
+            )
+
+
+def _as_floats(site: LossSite, written: Any) -> Remedy | None:
+    """LC207's fix: each integer written as the float of the same value, in place, so the
+    list keeps its style (flow or block), its comments and its line breaks."""
+    if not isinstance(written, list) or not all(type(w) is int for w in written):
+        return None
+    if any(abs(w) > 2**53 for w in written):  # beyond float's exact integers: no one meaning
+        return None
+    changes = [
+        SetValue(site.at("weight", index), float(weight), yaml_float(float(weight)))
+        for index, weight in enumerate(written)
+    ]
+    return safe("write the weights as floats", *changes)
+
+
+@explains(weight_length, "minItems")
+def _empty_weight(error: SchemaError, ctx: Context) -> Iterator[Finding]:
+    if error.path[-1:] == ("weight",):
+        yield empty_list(error)
+
+
+@explains(pos_weight_length, "minItems")
+def _empty_pos_weight(error: SchemaError, ctx: Context) -> Iterator[Finding]:
+    if error.path[-1:] == ("pos_weight",):
+        yield empty_list(error)
+
+
+def _entries(n: int) -> str:
+    return "entry" if n == 1 else "entries"
