@@ -624,14 +624,27 @@ def schema(
 
 @app.command()
 def losses() -> None:
-    """The loss catalogue: names, torch classes and parameters, read from the schema."""
-    from losscfg.catalogue.schema import catalogue
+    """The loss catalogue, read from the schema: the framework's loss names (`loss.name`), then
+    every torch.nn loss class with its constructor's arguments (Hydra's `_target_`,
+    LightningCLI's `class_path`)."""
+    from losscfg.catalogue.schema import default_schema
     from losscfg.report.tables import losses_table
     from losscfg.report.terminal import width
 
-    known = catalogue()
-    lines = losses_table(list(known.losses.values()), known.default_loss, width(sys.stdout))
-    write_lines(lines, sys.stdout, color=use_color(sys.stdout, False))
+    schema, columns = default_schema(), width(sys.stdout)
+    known = schema.catalogue
+    color = use_color(sys.stdout, False)
+    write_lines(
+        [[("The framework's losses (loss.name):", "bold underline")], []], sys.stdout, color=color
+    )
+    write_lines(
+        losses_table(list(known.losses.values()), known.default_loss, columns),
+        sys.stdout,
+        color=color,
+    )
+    heading = "torch.nn loss classes (_target_, class_path):"
+    write_lines([[], [(heading, "bold underline")], []], sys.stdout, color=color)
+    write_lines(losses_table(list(schema.classes().values()), "", columns), sys.stdout, color=color)
 
 
 @app.command()

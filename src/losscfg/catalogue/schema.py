@@ -38,11 +38,20 @@ class LossSchema:
     """A JSON Schema of configs and the catalogue read from it (one object per schema: the
     validators built from it are cached by its identity)."""
 
-    __slots__ = ("catalogue", "document")
+    __slots__ = ("_classes", "catalogue", "document")
 
     def __init__(self, document: dict[str, Any]) -> None:
         self.document = document
         self.catalogue = _read_catalogue(document)
+        self._classes: dict[str, Loss] | None = None
+
+    def classes(self) -> dict[str, Loss]:
+        """Every loss class of torch.nn, by its dotted path (`torch.nn.CrossEntropyLoss`), with
+        its constructor's arguments: the schema's `$defs` named `torch.nn.…`, read on first
+        use (the framework's dialect never needs them)."""
+        if self._classes is None:
+            self._classes = _read_classes(self.document)
+        return self._classes
 
 
 @cache
@@ -90,7 +99,25 @@ class Parameter(_Described):
     @property
     def expected(self) -> str:
         """What the schema wants here, in words: "a number in [0, 1]"."""
+        if self.replaced_by is not None:
+            return f"deprecated: use {self.replaced_by}"
+        if self.is_tensor:
+            return "a tensor"
+        if self.schema.get("x-any"):
+            return "any object"
         return describe(self.schema)
+
+    @property
+    def is_tensor(self) -> bool:
+        """`x-tensor`: a tensor buffer of the class (`weight`, `pos_weight`): a YAML list or a
+        number is no tensor."""
+        return bool(self.schema.get("x-tensor", False))
+
+    @property
+    def replaced_by(self) -> str | None:
+        """`x-deprecated`: the argument to use instead of this deprecated one."""
+        value = self.schema.get("x-deprecated")
+        return str(value) if value is not None else None
 
     @property
     def non_scalar_values(self) -> list[Any]:
@@ -125,6 +152,21 @@ class Loss(_Described):
     def torch_class(self) -> str:
         """`x-torch`: the class the trainer builds, as a dotted path."""
         return str(self.schema.get("x-torch", ""))
+
+    @property
+    def call(self) -> list[str]:
+        """`x-call`: what a torch.nn class's forward takes, in order (CALL_KINDS)."""
+        return [str(kind) for kind in self.schema.get("x-call", [])]
+
+    @property
+    def required(self) -> list[str]:
+        """The constructor arguments without a default (LinearCrossEntropyLoss has two)."""
+        return [str(name) for name in self.schema.get("required", [])]
+
+    @property
+    def needs_float_weight(self) -> bool:
+        """`x-float-weight`: the kernel refuses an integer `weight` tensor (LC207)."""
+        return bool(self.schema.get("x-float-weight", False))
 
     @property
     def input(self) -> str:
@@ -195,6 +237,43 @@ def _read_catalogue(root: dict[str, Any]) -> Catalogue:
         losses[name] = Loss(name, definition, parameters)
     dataset_classes = dict(root["$defs"]["dataset"].get("x-class-counts", {}))
     return Catalogue(losses, default, dataset_classes)
+
+
+#: The prefix of the schema's definitions of torch.nn classes.
+TORCH_NN = "torch.nn."
+#: What a class's forward takes (`x-call`), each a tensor the dry-run makes: the model's
+#: logits, log-probabilities or probabilities (N, C); class indices (N,); a regression
+#: target, probabilities, 0/1 labels or a distribution of the input's shape; signs (1 or -1,
+#: (N,)); embeddings (N, D); a positive variance; Poisson counts; class indices padded with
+#: -1 (N, C); features (N, in_features); CTC's log-probabilities (T, N, C), label sequences
+#: and the lengths of both.
+CALL_KINDS = (
+    *INPUTS,
+    *TARGETS,
+    "sign",
+    "embedding",
+    "variance",
+    "counts",
+    "label-indices",
+    "features",
+    "log-probabilities-in-time",
+    "label-sequences",
+    "input-lengths",
+    "target-lengths",
+)
+
+
+def _read_classes(root: dict[str, Any]) -> dict[str, Loss]:
+    classes: dict[str, Loss] = {}
+    for key, definition in root["$defs"].items():
+        if not key.startswith(TORCH_NN):
+            continue
+        parameters = {
+            name: Parameter(name, _resolve(value, root))
+            for name, value in definition.get("properties", {}).items()
+        }
+        classes[key] = Loss(key, definition, parameters)
+    return classes
 
 
 def inlined(node: Any, root: dict[str, Any] | None = None) -> Any:

@@ -69,14 +69,20 @@ def losses_table(
         if index:
             yield []
         default = "  (the default)" if loss.name == default_loss else ""
-        yield from wrapped(
-            [(loss.name, "bold"), (default, ""), ("  " + loss.torch_class, "cyan")], width
-        )
+        builds = "  " + loss.torch_class if loss.torch_class != loss.name else ""
+        yield from wrapped([(loss.name, "bold"), (default, ""), (builds, "cyan")], width)
         yield from rendered(Padding(Text(loss.description), (0, 0, 0, 2)), width)
         if grid.row_count:
             yield from rendered(Padding(grid, (0, 0, 0, 2)), width)
         else:
-            yield [("  no parameters besides name", "dim")]
+            yield [
+                (
+                    "  no parameters besides name"
+                    if loss.torch_class != loss.name
+                    else "  no arguments",
+                    "dim",
+                )
+            ]
 
 
 _NARROWEST_TEXT = 30  # the narrowest a column of descriptions is worth
