@@ -50,6 +50,26 @@ class DryRunFormat(StrEnum):
     json = "json"
 
 
+class Dialect(StrEnum):
+    """SPEC §15 (losscfg.dialects.choice.DIALECTS, which a test holds this to)."""
+
+    auto = "auto"
+    fat = "fat"
+    hydra = "hydra"
+    lightning = "lightning"
+
+
+DialectOption = Annotated[
+    Optional[Dialect],  # noqa: UP045
+    typer.Option(
+        "--dialect",
+        help="How the files configure their loss: the framework's loss.name (fat), Hydra's "
+        "_target_ (hydra), LightningCLI's class_path (lightning); auto (the default, or the "
+        "dialect setting): by the keys of each file.",
+    ),
+]
+
+
 class Targets(StrEnum):
     auto = "auto"
     labels = "labels"
@@ -205,6 +225,7 @@ def check(
     config: ConfigOption = None,
     exclude: ExcludeOption = None,
     force_exclude: ForceExcludeOption = False,
+    dialect: DialectOption = None,
     fix: Annotated[
         bool, typer.Option("--fix", help="Apply the safe fixes in place (see `losscfg rules`).")
     ] = False,
@@ -253,6 +274,7 @@ def check(
         exclude=exclude,
         force_exclude=force_exclude,
         fix=mode,
+        dialect=dialect.value if dialect is not None else None,
     )
     _libyaml_notice()
     collected = _refuse_unsafe_output(output, paths, project)
@@ -483,6 +505,7 @@ def _project(
     exclude: list[str] | None = None,
     force_exclude: bool = False,
     fix: FixMode | None = None,
+    dialect: str | None = None,
 ) -> Project:
     """How each file is checked: its settings, under the command line's options."""
     from losscfg.workspace.project import Overrides, Project
@@ -501,6 +524,7 @@ def _project(
         exclude=_split(exclude) or [],
         force_exclude=force_exclude,
         fix=fix,
+        dialect=dialect,
     )
     try:
         return Project(overrides, config=config)

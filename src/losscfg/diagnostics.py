@@ -233,6 +233,7 @@ class FileReport:
     unreadable: bool = False  # the path could not be read (exit code 2)
     dry_run: DryRunResult | None = None
     dry_run_status: DryRunStatus | None = None  # None: no dry-run was asked for
+    not_run_because: str | None = None  # why a dry-run was not run, when no error says it
     skipped: str | None = None  # why a searched file was not checked: it is no config
     strict: bool = False  # its settings make warnings fail too
     fixes: FixOutcome | None = None  # None: no --fix or --diff was asked for

@@ -12,6 +12,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from losscfg.dialects import hydra
+from losscfg.dialects.choice import CLASS_PATH
+from losscfg.dialects.site import mappings
 from losscfg.load.document import Document
 
 #: The sections of the framework's training configs. `name`, `seed` or `checkpoint` alone do not
@@ -45,10 +48,21 @@ def _why_not(data: Any) -> str | None:
     if isinstance(data, dict):
         if any(isinstance(key, str) and key in SECTIONS for key in data):
             return None
+        if _names_a_torch_loss(data):  # a Hydra or LightningCLI file, such as configs/loss/ce.yaml
+            return None
         return f"not a training config: no {_LISTED} at its top level"
     if data is None:
         return "not a training config: it is empty"
     return f"not a training config: its top level is {_kind(data)}, not a mapping of sections"
+
+
+def _names_a_torch_loss(data: Any) -> bool:
+    """Whether a `_target_` or `class_path` anywhere names a class under torch.nn (SPEC §15)."""
+    return any(
+        hydra.torch_class(mapping.get(key)) is not None
+        for _, mapping in mappings(data)
+        for key in (hydra.TARGET, CLASS_PATH)
+    )
 
 
 def _kind(value: Any) -> str:

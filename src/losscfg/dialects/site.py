@@ -7,7 +7,7 @@ so the same rule serves every dialect; each dialect's front-end finds the sites 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -59,3 +59,19 @@ class LossSite:
 
 def _escaped(part: Any) -> str:
     return str(part).replace("~", "~0").replace("/", "~1")
+
+
+def mappings(data: Any) -> Iterator[tuple[Path, dict[Any, Any]]]:
+    """Every mapping of a document with its path, parents first, in document order (an
+    explicit stack: a document may nest deeper than Python's recursion limit)."""
+    stack: list[tuple[Path, Any]] = [((), data)]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, dict):
+            yield path, node
+            children = [((*path, key), value) for key, value in node.items()]
+        elif isinstance(node, list):
+            children = [((*path, index), value) for index, value in enumerate(node)]
+        else:
+            continue
+        stack.extend(child for child in reversed(children) if isinstance(child[1], dict | list))

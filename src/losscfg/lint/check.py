@@ -23,6 +23,7 @@ from losscfg.diagnostics import (
     FixMode,
     Severity,
 )
+from losscfg.dialects.choice import AUTO, FAT, dialect_of, sites_of
 from losscfg.dialects.configs import not_a_config, text_is_config
 from losscfg.fix.edits import Lines, Unfixable, edits_for
 from losscfg.fix.remedies import Remedy
@@ -51,6 +52,7 @@ class Options(NamedTuple):
     registry: Registry | None = None  # None: every rule of losscfg.lint.rules
     strict: bool = False  # warnings fail too (the file's settings, or --strict)
     fix: FixMode | None = None  # --fix or --diff: see losscfg.workspace.fixing
+    dialect: str = AUTO  # SPEC §15: which builder reads the file (auto: its keys say)
 
 
 def check_text(
@@ -116,7 +118,10 @@ def check_source(
         path, suppressions.kept(_load_diagnostics(document.problems)), strict=options.strict
     )
     fixes = _Fixes(document)
-    if document.ok:
+    dialect = dialect_of(document.data, options.dialect) if document.ok else FAT
+    if document.ok and dialect != FAT:
+        _check_other_dialect(report, document, dialect, options, dry_run is not None)
+    elif document.ok:
         context = _context(document, options)
         context.schema_errors = schema_errors(_as_trained(document.data), context.schema)
         report.diagnostics += suppressions.kept(_explained(context, registry, fixes))
@@ -134,6 +139,22 @@ def check_source(
         report.dry_run_status = DryRunStatus.NOT_RUN
     report.diagnostics += suppressions.problems(bad_suppression)
     return _finish(report, document.text, fixes)
+
+
+def _check_other_dialect(
+    report: FileReport, document: Document, dialect: str, options: Options, dry_run: bool
+) -> None:
+    """A Hydra or LightningCLI file: its loss sites, and none of the framework's section rules
+    (its `loss`, `model` or a top-level `reduction` mean something else there). The checks of
+    its sites and its dry-run with its own builder are still to come (issues 23, 24)."""
+    schema = options.schema or default_schema()
+    report.losses = [site.record() for site in sites_of(document.data, schema, dialect)]
+    if dry_run:
+        report.dry_run_status = DryRunStatus.NOT_RUN
+        report.not_run_because = (
+            f"the dry-run builds the framework's losses only; with {dialect}'s builder it is "
+            "still to come"
+        )
 
 
 def _refused(path: str, problem: LoadProblem, dry_run: bool) -> FileReport:

@@ -203,6 +203,11 @@ def _failures(
                     "bold red",
                 )
             ]
+        elif report.not_run_because is not None:
+            yield [
+                (f"{printable(report.path)}: ", "bold"),
+                (f"not run: {report.not_run_because}", "yellow"),
+            ]
         elif (
             status(report) is DryRunStatus.NOT_RUN and not report.unreadable and not report.dry_run
         ):

@@ -28,6 +28,7 @@ class Overrides(NamedTuple):
     exclude: Sequence[str] = ()  # gitignore-style patterns, relative to the working directory
     force_exclude: bool = False  # filter named files as a search filters what it finds
     fix: FixMode | None = None  # --fix / --diff
+    dialect: str | None = None  # --dialect
 
 
 class Project:
@@ -91,6 +92,7 @@ class Project:
             registry=self._registry,
             strict=settings.strict if strict is None else strict,
             fix=self.overrides.fix,
+            dialect=self.overrides.dialect or settings.dialect,
         )
 
     def _selection(self, settings: Settings) -> Selection:

@@ -10,6 +10,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
+from losscfg.dialects.choice import AUTO, DIALECTS
 from losscfg.load.escaping import printable
 from losscfg.load.values import closest
 from losscfg.workspace.globs import pattern_problem
@@ -26,6 +27,7 @@ KEYS = (
     "exclude",
     "extend-exclude",
     "respect-gitignore",
+    "dialect",
 )
 
 
@@ -43,6 +45,7 @@ class Settings(NamedTuple):
     exclude: tuple[str, ...] | None = None  # None: the default exclusions (paths.DEFAULT_EXCLUDE)
     extend_exclude: tuple[str, ...] = ()
     respect_gitignore: bool = True
+    dialect: str = AUTO  # SPEC §15: auto, fat, hydra, lightning
 
     @property
     def folder(self) -> Path | None:
@@ -175,6 +178,11 @@ def _parse(table: Mapping[str, Any], path: Path) -> Settings:
         raise SettingsError(
             f"{path}: respect-gitignore must be true or false, not {respect_gitignore!r}"
         )
+    dialect = table.get("dialect", AUTO)
+    if dialect not in DIALECTS:
+        raise SettingsError(
+            f"{path}: dialect must be one of {', '.join(DIALECTS)}, not {dialect!r}"
+        )
     exclude = table.get("exclude")
     select = table.get("select")
     if select is not None and not select:
@@ -192,6 +200,7 @@ def _parse(table: Mapping[str, Any], path: Path) -> Settings:
         exclude=None if exclude is None else _patterns(exclude, "exclude", path),
         extend_exclude=_patterns(table.get("extend-exclude", []), "extend-exclude", path),
         respect_gitignore=respect_gitignore,
+        dialect=dialect,
     )
 
 

@@ -1,0 +1,37 @@
+"""Which dialect a file is written in (SPEC §15): `--dialect` or the `dialect` setting, else
+(`auto`) a file with a `_target_` key is a Hydra file, one with a `class_path` key a
+LightningCLI file, any other the framework's; and the loss sites its front-end finds."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from losscfg.catalogue.schema import LossSchema
+from losscfg.dialects import fat, hydra
+from losscfg.dialects.site import LossSite, mappings
+
+AUTO, FAT, HYDRA, LIGHTNING = "auto", fat.DIALECT, hydra.DIALECT, "lightning"
+DIALECTS = (AUTO, FAT, HYDRA, LIGHTNING)
+CLASS_PATH = "class_path"
+
+
+def dialect_of(data: Any, chosen: str = AUTO) -> str:
+    """The file's dialect: the one chosen, or the one its keys show."""
+    if chosen != AUTO:
+        return chosen
+    lightning = False
+    for _, mapping in mappings(data):
+        if hydra.TARGET in mapping:
+            return HYDRA
+        lightning = lightning or CLASS_PATH in mapping
+    return LIGHTNING if lightning else FAT
+
+
+def sites_of(data: Any, schema: LossSchema, dialect: str) -> tuple[LossSite, ...]:
+    """The loss sites of a document in its dialect (LightningCLI's front-end is still to
+    come: such a file has none yet)."""
+    if dialect == FAT:
+        return fat.find_sites(data, schema.catalogue)
+    if dialect == HYDRA:
+        return hydra.find_sites(data, schema.classes())
+    return ()

@@ -1,0 +1,46 @@
+"""Hydra's dialect (SPEC §15): a loss site is a mapping whose `_target_` names a torch.nn loss
+class (`torch.nn.X` or `torch.nn.modules.loss.X`), at any depth, the document root included (a
+config-group file such as `configs/loss/ce.yaml`). Its arguments are its other keys but Hydra's
+own; `hydra.utils.instantiate` passes them as OmegaConf holds them, unconverted."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from losscfg.catalogue.schema import TORCH_NN, Loss
+from losscfg.dialects.site import LossSite, mappings
+
+DIALECT = "hydra"
+TARGET = "_target_"
+#: Keys of a `_target_` mapping that Hydra reads itself and never passes to the constructor.
+OWN_KEYS = frozenset({TARGET, "_args_", "_partial_", "_convert_", "_recursive_"})
+#: The module paths under which Hydra finds torch.nn's loss classes.
+MODULES = ("torch.nn.modules.loss.", TORCH_NN)  # the longer first
+
+
+def torch_class(target: Any) -> str | None:
+    """The torch.nn class a `_target_` names (`torch.nn.X`, whichever module path it takes),
+    or None for anything else (the project's own class, `nn.X`, a bare `X`)."""
+    if not isinstance(target, str):
+        return None
+    module = next((m for m in MODULES if target.startswith(m)), None)
+    name = target.removeprefix(module) if module is not None else ""
+    return f"{TORCH_NN}{name}" if name and "." not in name else None
+
+
+def find_sites(data: Any, classes: Mapping[str, Loss]) -> tuple[LossSite, ...]:
+    """Every mapping whose `_target_` is a loss class of torch.nn, in document order."""
+    sites = []
+    for path, mapping in mappings(data):
+        found = torch_class(mapping.get(TARGET))
+        if found is None or found not in classes:
+            continue
+        arguments = frozenset(k for k in mapping if isinstance(k, str) and k not in OWN_KEYS)
+        sites.append(LossSite(path, DIALECT, classes[found], mapping, arguments, as_written))
+    return tuple(sites)
+
+
+def as_written(spec: Loss, argument: str, written: Any) -> Any:
+    """OmegaConf hands the constructor what the file holds: no conversion."""
+    return written
