@@ -418,6 +418,8 @@ FIXABLE = {
     "LC107": "safe",
     "LC108": "safe",
     "LC109": "unsafe",
+    "LC110": "unsafe",
+    "LC111": "safe",
     "LC204": "unsafe",
     "LC207": "safe",
     "LC301": "unsafe",

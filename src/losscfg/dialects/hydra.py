@@ -5,11 +5,13 @@ own; `hydra.utils.instantiate` passes them as OmegaConf holds them, unconverted.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Iterator, Mapping
+from typing import Any, NamedTuple
 
 from losscfg.catalogue.schema import TORCH_NN, Loss
 from losscfg.dialects.site import LossSite, mappings
+from losscfg.load.document import Path
+from losscfg.load.values import closest
 
 DIALECT = "hydra"
 TARGET = "_target_"
@@ -44,3 +46,32 @@ def find_sites(data: Any, classes: Mapping[str, Loss]) -> tuple[LossSite, ...]:
 def as_written(spec: Loss, argument: str, written: Any) -> Any:
     """OmegaConf hands the constructor what the file holds: no conversion."""
     return written
+
+
+class UnknownTarget(NamedTuple):
+    path: Path  # the `_target_` key's mapping
+    target: str  # as written
+    meant: str | None  # the torch.nn class it most likely means
+
+
+def unknown_targets(data: Any, classes: Mapping[str, Loss]) -> Iterator[UnknownTarget]:
+    """`_target_`s that mean a torch.nn loss but name none Hydra can import: a class not in
+    torch.nn that reads as a loss (`torch.nn.CrossEntropyloss`), or a loss class without its
+    module (`nn.CrossEntropyLoss`, `CrossEntropyLoss`). Any other target is the project's own
+    code, or torch.nn's other modules (`torch.nn.Linear`): no finding."""
+    names = {path.removeprefix(TORCH_NN): path for path in classes}
+    for path, mapping in mappings(data):
+        target = mapping.get(TARGET)
+        if not isinstance(target, str) or target.strip() != target or not target:
+            continue
+        resolved = torch_class(target)
+        if resolved is not None:
+            name = resolved.removeprefix(TORCH_NN)
+            if resolved in classes or not name.lower().endswith("loss"):
+                continue
+        else:
+            name = target.removeprefix("nn.")
+            if "." in name or name not in names:  # a bare name: only a loss class's own
+                continue
+        meant = closest(name, names)
+        yield UnknownTarget(path, target, names[meant] if meant is not None else None)

@@ -161,7 +161,10 @@ def _scalar_text(position: tuple[int, int, int, int], lines: Lines) -> tuple[int
 def _set_value(change: SetValue, document: Document, lines: Lines) -> Edit:
     node = _walk(document, change.path)
     if node.entries is not None or node.items is not None:
-        raise Unfixable("the value is a mapping or a list")
+        if not _is_flow(node, lines):  # a block list or mapping has no span of its own
+            raise Unfixable("the value is a mapping or a list")
+        start, end = _scalar_text(node.position, lines)  # a flow one on one line: all of it
+        return lines.edit(start, end, change.spelling)
     start, end = _scalar_text(node.position, lines)
     token = lines.text[start:end]
     properties = _PROPERTIES.match(token)

@@ -23,7 +23,7 @@ from losscfg.diagnostics import (
     FixMode,
     Severity,
 )
-from losscfg.dialects.choice import AUTO, FAT, dialect_of, sites_of
+from losscfg.dialects.choice import AUTO, FAT, dialect_of
 from losscfg.dialects.configs import not_a_config, text_is_config
 from losscfg.fix.edits import Lines, Unfixable, edits_for
 from losscfg.fix.remedies import Remedy
@@ -120,9 +120,18 @@ def check_source(
     fixes = _Fixes(document)
     dialect = dialect_of(document.data, options.dialect) if document.ok else FAT
     if document.ok and dialect != FAT:
-        _check_other_dialect(report, document, dialect, options, dry_run is not None)
+        context = _context(document, options, dialect)
+        report.losses = [site.record() for site in context.sites]
+        own = [r for r in registry.checks if dialect in r.dialects and not r.after_dry_run]
+        report.diagnostics += suppressions.kept(_run(own, context, selection, fixes))
+        if dry_run is not None:
+            report.dry_run_status = DryRunStatus.NOT_RUN
+            report.not_run_because = (
+                f"the dry-run builds the framework's losses only; with {dialect}'s builder it "
+                "is still to come"
+            )
     elif document.ok:
-        context = _context(document, options)
+        context = _context(document, options, FAT)
         context.schema_errors = schema_errors(_as_trained(document.data), context.schema)
         report.diagnostics += suppressions.kept(_explained(context, registry, fixes))
         static = _static(registry, dry_run is not None)
@@ -141,22 +150,6 @@ def check_source(
     return _finish(report, document.text, fixes)
 
 
-def _check_other_dialect(
-    report: FileReport, document: Document, dialect: str, options: Options, dry_run: bool
-) -> None:
-    """A Hydra or LightningCLI file: its loss sites, and none of the framework's section rules
-    (its `loss`, `model` or a top-level `reduction` mean something else there). The checks of
-    its sites and its dry-run with its own builder are still to come (issues 23, 24)."""
-    schema = options.schema or default_schema()
-    report.losses = [site.record() for site in sites_of(document.data, schema, dialect)]
-    if dry_run:
-        report.dry_run_status = DryRunStatus.NOT_RUN
-        report.not_run_because = (
-            f"the dry-run builds the framework's losses only; with {dialect}'s builder it is "
-            "still to come"
-        )
-
-
 def _refused(path: str, problem: LoadProblem, dry_run: bool) -> FileReport:
     return FileReport(
         path,
@@ -170,12 +163,15 @@ def _load_diagnostics(problems: Iterable[LoadProblem]) -> list[Diagnostic]:
     return [load_problem(problem) for problem in problems]
 
 
-def _context(document: Document, options: Options) -> Context:
+def _context(document: Document, options: Options, dialect: str) -> Context:
+    """What the rules read; a Hydra or LightningCLI file gets no schema validation, as the
+    framework's schema describes the framework's sections (its sites are checked by rules)."""
     given = None
     if options.num_classes is not None:
         origin = options.num_classes_origin or f"--num-classes {options.num_classes}"
         given = ClassCount(options.num_classes, CLI, origin)
-    return Context(document, options.schema or default_schema(), given, options.datasets)
+    schema = options.schema or default_schema()
+    return Context(document, schema, given, options.datasets, dialect=dialect)
 
 
 def _dry_run(
@@ -206,7 +202,7 @@ def _static(registry: Registry, dry_run: bool) -> Iterable[Rule]:
     return (
         rule
         for rule in registry.checks
-        if not rule.after_dry_run and not (dry_run and rule.run_instead)
+        if FAT in rule.dialects and not rule.after_dry_run and not (dry_run and rule.run_instead)
     )
 
 

@@ -10,7 +10,7 @@ from typing import Any, NamedTuple, TypeGuard
 
 from losscfg.catalogue.schema import Catalogue, Loss, LossSchema, default_schema
 from losscfg.diagnostics import DryRunResult, Severity
-from losscfg.dialects import fat
+from losscfg.dialects.choice import FAT, sites_of
 from losscfg.dialects.site import LossSite
 from losscfg.fix.remedies import Remedy
 from losscfg.load.document import Document, Path
@@ -68,6 +68,7 @@ class Context:
     dry_run: DryRunResult | None = None  # set once the dry-run ran
     #: What a rule works out once per file and would otherwise redo for each schema error.
     memo: dict[Any, Any] = field(default_factory=dict)
+    dialect: str = FAT  # SPEC §15: whose builder reads the file
 
     @property
     def catalogue(self) -> Catalogue:
@@ -105,8 +106,8 @@ class Context:
 
     @cached_property
     def sites(self) -> tuple[LossSite, ...]:
-        """Where the document configures a loss (SPEC §15): the framework's `loss` section."""
-        return fat.find_sites(self.document.data, self.catalogue)
+        """Where the document configures a loss (SPEC §15), as its dialect's front-end finds."""
+        return sites_of(self.document.data, self.schema, self.dialect)
 
     def parameter(self, name: str) -> Any:
         """A loss parameter as the trainer passes it to torch when that is what it spells

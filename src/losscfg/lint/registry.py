@@ -33,6 +33,7 @@ class Rule(NamedTuple):
     after_dry_run: bool = False  # the check reads the dry-run's result
     run_instead: bool = False  # with a dry-run, the run itself shows this problem, in torch's words
     silenceable: bool = True  # False: the file cannot be checked; never selected off or silenced
+    dialects: frozenset[str] = frozenset({"fat"})  # the dialects whose files it checks (§15)
 
     @property
     def summary(self) -> str:
@@ -100,11 +101,13 @@ def rule(
     *,
     after_dry_run: bool = False,
     run_instead: bool = False,
+    dialects: Iterable[str] = ("fat",),
 ) -> Callable[[Check], Rule]:
     """A check of a file's context; its docstring is the rule's page (`losscfg rule CODE`).
 
     `run_instead`: the dry-run feeds the loss as the trainer does, so with a dry-run the run
-    shows the problem in torch's own words, and the check is left out.
+    shows the problem in torch's own words, and the check is left out. `dialects`: the files
+    it checks (SPEC §15): the framework's section rules check only the framework's files.
     """
 
     def make(check: Check) -> Rule:
@@ -112,7 +115,14 @@ def rule(
             raise ValueError(f"rule {code} needs a docstring: it is the user documentation")
         doc = inspect.cleandoc(check.__doc__)
         return Rule(
-            code, name, severity, doc, check, after_dry_run=after_dry_run, run_instead=run_instead
+            code,
+            name,
+            severity,
+            doc,
+            check,
+            after_dry_run=after_dry_run,
+            run_instead=run_instead,
+            dialects=frozenset(dialects),
         )
 
     return make

@@ -1,0 +1,203 @@
+"""Rules of the dialects that name a torch.nn class (SPEC §15): Hydra's `_target_` (and, as its
+front-end comes, LightningCLI's `class_path`). They read the file's loss sites."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from losscfg.diagnostics import Severity
+from losscfg.dialects.hydra import TARGET, unknown_targets
+from losscfg.dialects.site import LossSite
+from losscfg.fix.remedies import Remedy, SetValue, safe, unsafe
+from losscfg.lint.context import Context, Finding
+from losscfg.lint.registry import rule
+from losscfg.load.values import show, yaml_float
+
+HYDRA, LIGHTNING = "hydra", "lightning"
+
+
+@rule("LC110", "unknown-target", Severity.ERROR, dialects=(HYDRA,))
+def unknown_target(ctx: Context) -> Iterator[Finding]:
+    """A `_target_` means a torch.nn loss but names none that Hydra can import.
+
+    ## What it does
+    Reports a `_target_` that reads as a loss of torch.nn but is not one of its classes
+    (`torch.nn.CrossEntropyloss`, `torch.nn.FocalLoss`), or a loss class without its module
+    (`nn.CrossEntropyLoss`, `CrossEntropyLoss`), and suggests the class it most likely means.
+    A `_target_` of the project's own code, or of torch.nn's other modules, is left alone.
+
+    ## Why is this bad?
+    `hydra.utils.instantiate` imports the target by its full path, and fails when the job
+    builds the loss: `Error locating target 'torch.nn.CrossEntropyloss'`.
+
+    ## Example
+    ```yaml
+    criterion:
+      _target_: torch.nn.CrossEntropyloss
+    ```
+
+    ## Fix
+    Write the class's full path: `torch.nn.CrossEntropyLoss` (`losscfg losses` lists them).
+    With `--fix --unsafe-fixes` the likely class is written (an unsafe fix: another class
+    trains; where only the case differs, `--fix` alone makes it).
+    """
+    for found in unknown_targets(ctx.document.data, ctx.schema.classes()):
+        message = (
+            f"_target_ {show(found.target, longest=200)} names no loss class Hydra can import: "
+            "instantiate "
+            f"fails with \"Error locating target '{found.target}'\""
+        )
+        if found.meant is None:
+            yield Finding((*found.path, TARGET), message, "see `losscfg losses` for the classes")
+            continue
+        same_but_case = found.meant.lower().endswith(found.target.lower().rsplit(".", 1)[-1])
+        make = safe if same_but_case and found.target.startswith("torch.nn.") else unsafe
+        change = SetValue((*found.path, TARGET), found.meant, found.meant, keep_quotes=True)
+        yield Finding(
+            (*found.path, TARGET),
+            message,
+            f"did you mean {found.meant!r}?",
+            fix=make(f"write {found.meant}", change),
+        )
+
+
+@rule("LC111", "list-for-tensor", Severity.ERROR, dialects=(HYDRA,))
+def list_for_tensor(ctx: Context) -> Iterator[Finding]:
+    """A tensor argument (`weight`, `pos_weight`) written as a YAML list or a number.
+
+    ## What it does
+    Reports a loss class's tensor buffer — the class weights `weight`, BCEWithLogitsLoss's
+    `pos_weight` — given as a list or a number rather than a tensor.
+
+    ## Why is this bad?
+    Hydra passes the list as OmegaConf holds it, and the constructor refuses it when the job
+    builds the loss: `cannot assign 'omegaconf.listconfig.ListConfig' object to buffer 'weight'
+    (torch Tensor or None required)` (with `_convert_` too, naming a `list`).
+
+    ## Example
+    ```yaml
+    _target_: torch.nn.CrossEntropyLoss
+    weight: [1.0, 2.0, 1.0]
+    ```
+
+    ## Fix
+    Build the tensor with a nested target:
+    ```yaml
+    _target_: torch.nn.CrossEntropyLoss
+    weight: {_target_: torch.tensor, data: [1.0, 2.0, 1.0]}
+    ```
+    `--fix` writes it, in flow style for a one-line list or a number (a safe fix: the
+    weights are the ones written; integers become floats for the classes whose kernel needs
+    float weights, as it refuses integers).
+    """
+    for site in ctx.sites:
+        assert site.spec is not None
+        for argument in sorted(site.arguments):
+            parameter = site.spec.parameters.get(argument)
+            value = site.written[argument]
+            if parameter is None or not parameter.is_tensor or not _list_or_number(value):
+                continue
+            kind = "a YAML list" if isinstance(value, list) else "a number"
+            held = (
+                "omegaconf.listconfig.ListConfig"
+                if isinstance(value, list)
+                else type(value).__name__
+            )
+            yield Finding(
+                site.at(argument),
+                f'{argument} is {kind}, not a tensor: instantiate fails with "cannot assign '
+                f"'{held}' object to buffer '{argument}' (torch Tensor or None required)\"",
+                f"build the tensor: {argument}: {{_target_: torch.tensor, data: ...}}",
+                fix=_as_tensor(site, argument, value),
+            )
+
+
+def _list_or_number(value: Any) -> bool:
+    if isinstance(value, list):
+        return True
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _as_tensor(site: LossSite, argument: str, value: Any) -> Remedy | None:
+    numbers = value if isinstance(value, list) else [value]
+    if not numbers or not all(_list_or_number(n) and not isinstance(n, list) for n in numbers):
+        return None
+    floats = site.spec is not None and site.spec.needs_float_weight and argument == "weight"
+    data = [float(n) if floats else n for n in numbers]
+    written = [yaml_float(n) if isinstance(n, float) else str(n) for n in data]
+    text = f"[{', '.join(written)}]" if isinstance(value, list) else written[0]
+    tensor = {TARGET: "torch.tensor", "data": data if isinstance(value, list) else data[0]}
+    spelling = f"{{{TARGET}: torch.tensor, data: {text}}}"
+    return safe(f"write {argument}: {spelling}", SetValue(site.at(argument), tensor, spelling))
+
+
+@rule("LC112", "partial-loss", Severity.INFO, dialects=(HYDRA,))
+def partial_loss(ctx: Context) -> Iterator[Finding]:
+    """A torch.nn loss with `_partial_: true`.
+
+    ## What it does
+    Notes a loss site that Hydra builds as a `functools.partial` of the class rather than as
+    the loss itself.
+
+    ## Why is this bad?
+    A factory may want the partial, but code that calls the result as a loss builds the class
+    instead: `criterion(logits, target)` makes `CrossEntropyLoss(weight=logits,
+    size_average=target)`, which fails with `Boolean value of Tensor with more than one value
+    is ambiguous`, far from the cause.
+
+    ## Example
+    ```yaml
+    _target_: torch.nn.CrossEntropyLoss
+    _partial_: true
+    ```
+
+    ## Fix
+    Remove `_partial_` unless the code calls the result to build the loss; silence the line
+    where it does (`# losscfg: disable=LC112`).
+    """
+    for site in ctx.sites:
+        if site.written.get("_partial_") is True:
+            yield Finding(
+                site.at("_partial_"),
+                f"{site.torch_class} is built as a partial: calling it as a loss builds the "
+                "class instead, with the batch as its arguments",
+                "remove _partial_ unless the code calls the result to build the loss",
+                at_key=True,
+            )
+
+
+@rule("LC114", "deprecated-argument", Severity.WARNING, dialects=(HYDRA, LIGHTNING))
+def deprecated_argument(ctx: Context) -> Iterator[Finding]:
+    """`size_average` or `reduce`, deprecated since torch 0.4.
+
+    ## What it does
+    Reports the arguments that torch keeps only for old code and maps to a `reduction`.
+
+    ## Why is this bad?
+    The loss trains, but torch warns on construction (`size_average and reduce args will be
+    deprecated`), and the pair is easy to get wrong: `reduce: false` returns a tensor of
+    per-element losses, whatever `reduction` says.
+
+    ## Example
+    ```yaml
+    _target_: torch.nn.MSELoss
+    size_average: false
+    ```
+
+    ## Fix
+    Write `reduction` instead: `size_average: false` is `reduction: sum`, `reduce: false` is
+    `reduction: none`.
+    """
+    for site in ctx.sites:
+        assert site.spec is not None
+        for argument in sorted(site.arguments):
+            parameter = site.spec.parameters.get(argument)
+            if parameter is not None and parameter.replaced_by is not None:
+                yield Finding(
+                    site.at(argument),
+                    f"{argument} is deprecated: torch maps it to a reduction and warns",
+                    f"write {parameter.replaced_by} instead (size_average: false is reduction: "
+                    "sum; reduce: false is reduction: none)",
+                    at_key=True,
+                )
