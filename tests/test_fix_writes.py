@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from losscfg.workspace import output
 from losscfg.workspace.output import LostFile, replace_file
 
 LIMIT = 7 * 1024  # `ulimit -f 7`
@@ -173,4 +172,39 @@ def test_the_fixed_file_keeps_its_owner_and_group(
     replace_file(str(path), b"loss:\n  name: mse\n", b"loss:\n  name: cross_entropy\n")
     assert calls == [(str(tmp_path), status.st_uid, status.st_gid)]
     assert path.read_bytes() == b"loss:\n  name: mse\n"
-    assert output.os is os
+
+
+def test_a_reservation_that_grew_the_file_before_failing_is_undone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ext4 (and glibc's emulation) may extend the file with zero bytes, then fail."""
+    original = b"loss:\n  name: cross_entropy\n"
+    path = _linked(tmp_path, original)
+
+    def grows_then_fails(descriptor: int, offset: int, length: int) -> None:
+        os.ftruncate(descriptor, len(original) + 1000)
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "posix_fallocate", grows_then_fails, raising=False)
+    with pytest.raises(OSError):
+        replace_file(str(path), original * 100, original)
+    assert path.read_bytes() == original
+    assert (tmp_path / "b.yaml").read_bytes() == original
+
+
+@pytest.mark.skipif(not hasattr(signal, "pthread_sigmask"), reason="no signal masks here")
+def test_sigterm_waits_until_the_file_is_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    original = b"loss:\n  name: cross_entropy\n"
+    path = _linked(tmp_path, original)
+    real, seen = os.pwrite, []
+
+    def pwrite(descriptor: int, data: bytes, offset: int) -> int:
+        seen.append(signal.SIGTERM in signal.pthread_sigmask(signal.SIG_BLOCK, set()))
+        return real(descriptor, data, offset)
+
+    monkeypatch.setattr(os, "pwrite", pwrite)
+    replace_file(str(path), b"loss:\n  name: mse\n", original)
+    assert seen == [True]  # held while the text was written
+    assert signal.SIGTERM not in signal.pthread_sigmask(signal.SIG_BLOCK, set())  # and after

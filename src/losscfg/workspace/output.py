@@ -179,14 +179,15 @@ def replace_file(path: str, data: bytes, expected: bytes) -> None:
 
 def _write_in_place(target: str, data: bytes, expected: bytes) -> None:
     """Overwrite the file itself (its other hard links see the change). The space is reserved
-    first, so a full disk or a file-size limit refuses before a byte is written; should the
-    write fail all the same, the original text is put back, and LostFile says when it could
-    not be."""
-    with open(target, "r+b", buffering=0) as stream:
+    first, so that on most file systems a full disk or a file-size limit refuses before a byte
+    of the text is written (a copy-on-write file system may still fail the write); should the
+    write fail, the original text is put back, and LostFile says when it could not be. SIGINT
+    and SIGTERM wait until the file is whole again."""
+    with open(target, "r+b", buffering=0) as stream, _signals_held():
         descriptor = stream.fileno()
-        if stream.read(len(expected) + 1) != expected:
+        if _read_all(descriptor, len(expected) + 1) != expected:
             raise ChangedMeanwhile(target)
-        _reserve(descriptor, len(data))
+        _reserve(descriptor, len(data), len(expected))
         try:
             _overwrite(descriptor, data)
         except OSError as problem:
@@ -197,14 +198,47 @@ def _write_in_place(target: str, data: bytes, expected: bytes) -> None:
             raise
 
 
-def _reserve(descriptor: int, size: int) -> None:
+def _reserve(descriptor: int, size: int, original: int) -> None:
+    """Reserve `size` bytes; on a refusal, the file is cut back to its `original` size: ext4
+    (and glibc's emulation) may have grown it, with zero bytes, before running out of space."""
     if not hasattr(os, "posix_fallocate") or size == 0:  # macOS has none
         return
     try:
         os.posix_fallocate(descriptor, 0, size)
     except OSError as problem:
-        if problem.errno not in _CANNOT_RESERVE:  # ENOSPC, EFBIG: refused before any write
+        if os.fstat(descriptor).st_size != original:
+            os.ftruncate(descriptor, original)
+            os.fsync(descriptor)
+        if problem.errno not in _CANNOT_RESERVE:  # ENOSPC, EFBIG: the text is as it was
             raise
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """SIGINT and SIGTERM delivered only once the block is done (where the platform can)."""
+    import signal
+
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    held = {signal.SIGINT, signal.SIGTERM}
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+
+
+def _read_all(descriptor: int, size: int) -> bytes:
+    """Up to `size` bytes from the start, in as many reads as the file system needs."""
+    pieces, got = [], 0
+    while got < size:
+        piece = os.pread(descriptor, size - got, got)
+        if not piece:
+            break
+        pieces.append(piece)
+        got += len(piece)
+    return b"".join(pieces)
 
 
 _CANNOT_RESERVE = {errno.EOPNOTSUPP, errno.ENOSYS, errno.EINVAL}  # the file system cannot
@@ -213,7 +247,10 @@ _CANNOT_RESERVE = {errno.EOPNOTSUPP, errno.ENOSYS, errno.EINVAL}  # the file sys
 def _overwrite(descriptor: int, data: bytes) -> None:
     written = 0
     while written < len(data):
-        written += os.pwrite(descriptor, data[written:], written)
+        step = os.pwrite(descriptor, data[written:], written)
+        if step == 0:  # no progress: a full disk that says nothing
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        written += step
     os.ftruncate(descriptor, len(data))
     os.fsync(descriptor)
 

@@ -73,7 +73,7 @@ def _in_pools(
             pool.shutdown()
             return
         except BrokenProcessPool:
-            _end_survivors()
+            _end_survivors(pool)
             pool.shutdown(wait=True)
             suspects = files[done : done + _CHUNK * workers]
             for task in suspects:
@@ -87,14 +87,15 @@ def _stop(pool: Any) -> None:
     pool.shutdown(wait=False, cancel_futures=True)
 
 
-def _end_survivors() -> None:
-    """Kill the workers a broken pool left alive. One may be blocked writing its results into
-    a pipe that nobody reads any more, and the pool's shutdown (at exit, too) would wait for it
-    forever; their files are checked again anyway."""
-    import multiprocessing
-
-    for worker in multiprocessing.active_children():
-        worker.kill()
+def _end_survivors(pool: Any) -> None:
+    """Kill the workers a broken pool left alive, and only those. One may be blocked writing
+    its results into a pipe that nobody reads any more, and the pool's shutdown (at exit, too)
+    would wait for it forever; their files are checked again anyway."""
+    workers = list((getattr(pool, "_processes", None) or {}).values())  # no public way
+    for worker in workers:
+        if worker.is_alive():
+            worker.kill()
+    for worker in workers:
         worker.join(timeout=5)
 
 
@@ -108,7 +109,7 @@ def _alone(task: Task, options: Sequence[Options]) -> FileReport:
     try:
         report: FileReport = pool.submit(_check_in_worker, task).result()
     except BrokenProcessPool:
-        _end_survivors()
+        _end_survivors(pool)
         report = FileReport(shown_path(task.path), internal_error=_DIED)
     except BaseException:
         _stop(pool)
