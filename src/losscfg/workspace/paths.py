@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from losscfg.diagnostics import STDIN, Skipped
+from losscfg.workspace.globs import with_classes
 from losscfg.workspace.settings import Settings, SettingsError
 
 if TYPE_CHECKING:
@@ -368,8 +369,11 @@ class _Patterns:
     ) -> None:
         self.folder, self.lines, self.origin = folder.rstrip(os.sep) or os.sep, lines, origin
         self.from_git = from_git  # git's own files: a line git cannot use is dropped
-        self.pieces = [_pieces(line) for line in lines if line.strip() and line[0] != "#"]
+        self.pieces = [
+            _pieces(with_classes(line)) for line in lines if line.strip() and line[0] != "#"
+        ]
         self._spec: pathspec.GitIgnoreSpec | None = None
+        self._written: list[str] = []  # the compiled patterns as written, by their index
 
     def verdict(self, path: str, is_folder: bool) -> str | None:
         """Why the patterns exclude `path`; "" when a `!pattern` keeps it; None: no pattern
@@ -386,21 +390,23 @@ class _Patterns:
         if not result.include:
             return ""
         assert result.index is not None
-        pattern = spec.patterns[result.index]
-        return f"{self.origin} (pattern {getattr(pattern, 'pattern', '?')})"
+        return f"{self.origin} (pattern {self._written[result.index]})"
 
     def _compiled(self) -> pathspec.GitIgnoreSpec:
         if self._spec is None:
-            self._spec = _compile(self.lines, self.origin, self.from_git)
+            self._spec, self._written = _compile(self.lines, self.origin, self.from_git)
         return self._spec
 
 
-def _compile(lines: Sequence[str], origin: str, from_git: bool) -> pathspec.GitIgnoreSpec:
-    """The patterns, matched by RE2: linear time, where Python's backtracking `re` takes
-    minutes on `**/**/…a*a*…b`. A line that cannot be compiled is dropped from a .gitignore (as
-    git drops it) and is a usage error (SettingsError) anywhere else."""
+def _compile(
+    lines: Sequence[str], origin: str, from_git: bool
+) -> tuple[pathspec.GitIgnoreSpec, list[str]]:
+    """The patterns, matched by RE2 (linear time, where Python's backtracking `re` takes
+    minutes on `**/**/…a*a*…b`), with git's character classes as ranges; and the lines
+    compiled, as written. A line that cannot be compiled is dropped from a .gitignore (git
+    matches nothing with it) and is a usage error (SettingsError) anywhere else."""
     try:
-        return _spec(lines)
+        return _spec(lines), list(lines)
     except Exception:  # pathspec raises re.error, ValueError, re2's own error
         pass
     kept = []
@@ -415,7 +421,7 @@ def _compile(lines: Sequence[str], origin: str, from_git: bool) -> pathspec.GitI
                 ) from None
         else:
             kept.append(line)
-    return _spec(kept)
+    return _spec(kept), kept
 
 
 def _spec(lines: Sequence[str]) -> pathspec.GitIgnoreSpec:
@@ -423,7 +429,7 @@ def _spec(lines: Sequence[str]) -> pathspec.GitIgnoreSpec:
 
     with warnings.catch_warnings():  # `[[:alpha:]]`: "possible nested set"
         warnings.simplefilter("ignore")
-        return pathspec.GitIgnoreSpec.from_lines(lines, backend="re2")
+        return pathspec.GitIgnoreSpec.from_lines(map(with_classes, lines), backend="re2")
 
 
 _GLOB = re.compile(r"\\.|\*+|\?|\[[^\]]*\]?|/")
