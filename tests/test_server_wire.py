@@ -151,7 +151,11 @@ BODY = json.dumps({"jsonrpc": "2.0", "id": 2, "method": "shutdown"}).encode()
         (b"Content-Length: -5\r\n\r\n" + BODY, "Content-Length is not a positive byte count"),
         (b"Content-Length: ten\r\n\r\n" + BODY, "Content-Length is not a positive byte count"),
         (b"Content-Length: 0\r\n\r\n" + BODY, "Content-Length is not a positive byte count"),
-        (b"content-length: 10\r\n\r\n" + BODY, "Content-Length is not a positive byte count"),
+        (b"content-length: 10\r\n\r\n" + BODY, "write the header's name as Content-Length"),
+        (
+            b"Content-Length: 99999999999999\r\n\r\n{}",
+            "Content-Length 99,999,999,999,999 is more than the 134,217,728 bytes losscfg takes",
+        ),
         (
             b"Content-Type: application/vscode-jsonrpc; charset=utf-8\r\n\r\n" + BODY,
             "a message's header has no Content-Length",
@@ -169,6 +173,7 @@ BODY = json.dumps({"jsonrpc": "2.0", "id": 2, "method": "shutdown"}).encode()
         "not-a-number",
         "zero",
         "lower-case",
+        "huge",
         "missing",
         "lf-only",
         "short-body-then-garbage",

@@ -23,9 +23,9 @@ def find_sites(data: Any, catalogue: Catalogue) -> tuple[LossSite, ...]:
     section = data.get(SECTION, {})
     if not isinstance(section, dict):
         return ()
-    name = catalogue.canonical_name(section["name"]) if "name" in section else None
-    if "name" not in section:
-        name = catalogue.default_loss
+    name = (
+        catalogue.canonical_name(section["name"]) if "name" in section else catalogue.default_loss
+    )
     spec = catalogue.losses.get(name) if name is not None else None
     arguments = frozenset(key for key in section if isinstance(key, str) and key != "name")
     return (LossSite((SECTION,), DIALECT, spec, section, arguments, passed_on, name),)

@@ -18,6 +18,8 @@ _CONTENT_LENGTH = re.compile(rb"Content-Length: ([0-9]+)\r\n")
 #: Any header line: a name (visible ASCII but the colon), a colon, a value, CRLF.
 _HEADER = re.compile(rb"([!-9;-~]+):[^\r\n]*\r\n")
 LONGEST_HEADER_LINE = 1024
+#: The longest body taken: a config the CLI would read (32 MiB) with room for JSON's escapes.
+LONGEST_BODY = 128 * 1024 * 1024
 
 
 class MalformedMessage(Exception):
@@ -55,16 +57,23 @@ class CheckedStream:
             raise MalformedMessage(f"a header line is not `Name: value` and CRLF: {_shown(line)}")
         if header[1].lower() != b"content-length":
             return
+        if header[1] != b"Content-Length":
+            raise MalformedMessage(f"write the header's name as Content-Length: {_shown(line)}")
         length = _CONTENT_LENGTH.fullmatch(line)
         if length is None or int(length[1]) == 0:
             raise MalformedMessage(f"Content-Length is not a positive byte count: {_shown(line)}")
+        if int(length[1]) > LONGEST_BODY:
+            raise MalformedMessage(
+                f"Content-Length {int(length[1]):,} is more than the {LONGEST_BODY:,} bytes "
+                "losscfg takes"
+            )
         if self.length is not None:
             raise MalformedMessage("a message's header has two Content-Length lines")
         self.length = int(length[1])
 
     def read(self, size: int) -> bytes:
         """The body, `size` bytes: pygls asks for those its own reading of the header gave."""
-        body = self.stream.read(size)
+        body = _read_up_to(self.stream, size)
         self.in_header, self.length = False, None
         if len(body) < size:
             raise MalformedMessage(
@@ -72,6 +81,19 @@ class CheckedStream:
             )
         _check_body(body)
         return body
+
+
+def _read_up_to(stream: BinaryIO, size: int) -> bytes:
+    """`size` bytes, or fewer where the input ends first, read a chunk at a time: a length
+    that lies costs no more memory than the bytes that came."""
+    chunks, got = [], 0
+    while got < size:
+        chunk = stream.read(min(size - got, 1024 * 1024))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        got += len(chunk)
+    return b"".join(chunks)
 
 
 def _check_body(body: bytes) -> None:

@@ -1,11 +1,13 @@
 """`check --fix` (SPEC §13): apply the fixes of a file's diagnostics to its original text.
 
 Each pass checks the text, takes the fixes that apply (safe ones, and unsafe ones with
-`--unsafe-fixes`) whose edits do not overlap, and makes them. A pass is kept only when the file
-then loads, with no new load problem, to exactly the data its fixes mean
-(`losscfg.fix.remedies.expected`); otherwise each fix is tried alone, and the ones that still fail
-are reverted and reported. Passes go on until nothing changes, at most MAX_PASSES. A file is
-written atomically, mode kept, and only when it still holds what was read.
+`--unsafe-fixes`) whose edits do not overlap and that write no key another one writes, and makes
+them. A pass is kept only when the file then loads, with no new load problem, to exactly the data
+its fixes mean (`losscfg.fix.remedies.expected`); otherwise the pass is halved until the fixes
+that break it are found, and those are reverted and reported. Passes go on until nothing
+changes, at most MAX_PASSES. A file is written only when it still holds what was read:
+atomically, mode, owner and group kept, or in place where a rename would break a hard link
+(`losscfg.workspace.output.replace_file`).
 """
 
 from __future__ import annotations

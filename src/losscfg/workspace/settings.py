@@ -166,7 +166,11 @@ def _parse(table: Mapping[str, Any], path: Path) -> Settings:
             f"{path}: num-classes must be an integer from 1 to {MAX_CLASSES:,}, not {num_classes!r}"
         )
     datasets = table.get("datasets", {})
-    wrong = [f"{k} = {v!r}" for k, v in getattr(datasets, "items", dict)() if not _is_count(v)]
+    wrong = (
+        [f"{k} = {v!r}" for k, v in datasets.items() if not _is_count(v)]
+        if isinstance(datasets, dict)
+        else []
+    )
     if not isinstance(datasets, dict) or wrong:
         raise SettingsError(
             f"{path}: datasets must be a table of dataset name = class count (an integer from "
