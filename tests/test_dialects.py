@@ -42,6 +42,12 @@ def _sites(text: str) -> list[tuple[str, str | None, list[str]]]:
 )
 def test_the_keys_of_a_file_say_its_dialect(text: str, dialect: str) -> None:
     assert dialect_of(load(text).data) == dialect
+    assert dialect_of(load(text).data, text=text) == dialect  # the text's shortcut agrees
+
+
+def test_a_key_in_a_value_only_is_no_dialect() -> None:
+    text = "loss:\n  name: nll\nnote: see _target_ and class_path in the docs\n"
+    assert dialect_of(load(text).data, text=text) == "fat"
 
 
 @pytest.mark.parametrize(

@@ -15,10 +15,14 @@ DIALECTS = (AUTO, FAT, HYDRA, LIGHTNING)
 CLASS_PATH = "class_path"
 
 
-def dialect_of(data: Any, chosen: str = AUTO) -> str:
-    """The file's dialect: the one chosen, or the one its keys show."""
+def dialect_of(data: Any, chosen: str = AUTO, *, text: str | None = None) -> str:
+    """The file's dialect: the one chosen, or the one its keys show. With the document's
+    `text`, a file that spells neither key is the framework's without a walk of its data (a
+    key written with escapes, `"\x5ftarget_"`, would be missed: no real file does that)."""
     if chosen != AUTO:
         return chosen
+    if text is not None and hydra.TARGET not in text and CLASS_PATH not in text:
+        return FAT
     lightning = False
     for _, mapping in mappings(data):
         if hydra.TARGET in mapping:

@@ -118,7 +118,7 @@ def check_source(
         path, suppressions.kept(_load_diagnostics(document.problems)), strict=options.strict
     )
     fixes = _Fixes(document)
-    dialect = dialect_of(document.data, options.dialect) if document.ok else FAT
+    dialect = dialect_of(document.data, options.dialect, text=text) if document.ok else FAT
     if document.ok and dialect != FAT:
         context = _context(document, options, dialect)
         report.losses = [site.record() for site in context.sites]
