@@ -37,6 +37,7 @@ from losscfg.fix.remedies import (
 )
 from losscfg.lint.context import Context, Finding, SchemaError
 from losscfg.lint.registry import declare, explains, rule
+from losscfg.lint.rules.arguments import invalid_choices, unknown_arguments
 from losscfg.load.values import (
     closest,
     dotted,
@@ -113,8 +114,13 @@ UNKNOWN_PARAMETER = declare(
 
     With `--fix --unsafe-fixes`, a key with exactly one close parameter of the loss is renamed
     to it (an unsafe fix: the parameter then applies).
+
+    ## In a Hydra file
+    A key of a `_target_: torch.nn.…` mapping (besides Hydra's own `_args_`, `_partial_`,
+    `_convert_`, `_recursive_`) that the class's constructor does not take: instantiate fails,
+    `TypeError: CrossEntropyLoss.__init__() got an unexpected keyword argument 'weigth'`.
     """,
-)
+)._replace(check=unknown_arguments, dialects=frozenset({"hydra"}))
 
 WRONG_TYPE = declare(
     "LC103",
@@ -265,8 +271,12 @@ INVALID_CHOICE = declare(
 
     With `--fix --unsafe-fixes`, a value with exactly one close choice is replaced by it (an
     unsafe fix).
+
+    ## In a Hydra file
+    The same for the arguments of a `_target_: torch.nn.…` class: `reduction: mean_` builds,
+    and the first batch fails with `ValueError: mean_ is not a valid value for reduction`.
     """,
-)
+)._replace(check=invalid_choices, dialects=frozenset({"hydra"}))
 
 NULL_PARAMETER = declare(
     "LC106",
