@@ -14,8 +14,9 @@ from helpers import CORPUS, write, yaml
 from losscfg.catalogue.schema import default_schema
 from losscfg.cli import Dialect, app
 from losscfg.diagnostics import DryRunStatus, Severity
-from losscfg.dialects.choice import DIALECTS, dialect_of, sites_of
+from losscfg.dialects.choice import dialect_of, sites_of
 from losscfg.dialects.hydra import torch_class
+from losscfg.dialects.names import DIALECTS
 from losscfg.lint.check import Options, check_path, check_source
 from losscfg.load.document import load
 

@@ -32,3 +32,12 @@ def test_check_imports_no_torch_and_no_rich_off_a_terminal(tmp_path: Path) -> No
     assert not {m for m in loaded if m == "torch" or m.startswith("torch.")}
     assert "rich" not in loaded
     assert not {m for m in loaded if m.split(".")[0] in ("pygls", "lsprotocol", "pathspec")}
+
+
+def test_the_command_line_starts_without_the_loader_or_the_front_ends() -> None:
+    """`losscfg --version`, `rules` or a usage error load neither PyYAML nor a dialect's
+    front-end: the settings name the dialects through `losscfg.dialects.names` only."""
+    loaded = modules_after("import losscfg.cli")
+    assert (
+        not {"yaml", "jsonschema", "losscfg.dialects.choice", "losscfg.catalogue.schema"} & loaded
+    )

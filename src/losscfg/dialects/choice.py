@@ -8,10 +8,9 @@ from typing import Any
 
 from losscfg.catalogue.schema import LossSchema
 from losscfg.dialects import fat, hydra
+from losscfg.dialects.names import AUTO, FAT, HYDRA, LIGHTNING
 from losscfg.dialects.site import LossSite, mappings
 
-AUTO, FAT, HYDRA, LIGHTNING = "auto", fat.DIALECT, hydra.DIALECT, "lightning"
-DIALECTS = (AUTO, FAT, HYDRA, LIGHTNING)
 CLASS_PATH = "class_path"
 
 

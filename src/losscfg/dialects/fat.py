@@ -9,9 +9,10 @@ from typing import Any
 
 from losscfg.catalogue.schema import Catalogue, Loss, conversion
 from losscfg.dialects.conversions import convert
+from losscfg.dialects.names import FAT
 from losscfg.dialects.site import LossSite
 
-DIALECT = "fat"
+DIALECT = FAT
 SECTION = "loss"
 
 

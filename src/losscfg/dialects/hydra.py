@@ -9,11 +9,12 @@ from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
 
 from losscfg.catalogue.schema import TORCH_NN, Loss
+from losscfg.dialects.names import HYDRA
 from losscfg.dialects.site import LossSite, mappings
 from losscfg.load.document import Path
 from losscfg.load.values import closest
 
-DIALECT = "hydra"
+DIALECT = HYDRA
 TARGET = "_target_"
 #: Keys of a `_target_` mapping that Hydra reads itself and never passes to the constructor.
 OWN_KEYS = frozenset({TARGET, "_args_", "_partial_", "_convert_", "_recursive_"})

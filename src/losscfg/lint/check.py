@@ -23,8 +23,9 @@ from losscfg.diagnostics import (
     FixMode,
     Severity,
 )
-from losscfg.dialects.choice import AUTO, FAT, dialect_of
+from losscfg.dialects.choice import dialect_of
 from losscfg.dialects.configs import not_a_config, text_is_config
+from losscfg.dialects.names import AUTO, FAT
 from losscfg.fix.edits import Lines, Unfixable, edits_for
 from losscfg.fix.remedies import Remedy
 from losscfg.lint.context import CLI, ClassCount, Context, Finding, SchemaError

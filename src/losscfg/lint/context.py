@@ -10,7 +10,8 @@ from typing import Any, NamedTuple, TypeGuard
 
 from losscfg.catalogue.schema import Catalogue, Loss, LossSchema, default_schema
 from losscfg.diagnostics import DryRunResult, Severity
-from losscfg.dialects.choice import FAT, sites_of
+from losscfg.dialects.choice import sites_of
+from losscfg.dialects.names import FAT
 from losscfg.dialects.site import LossSite
 from losscfg.fix.remedies import Remedy
 from losscfg.load.document import Document, Path

@@ -10,7 +10,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
-from losscfg.dialects.choice import AUTO, DIALECTS
+from losscfg.dialects.names import AUTO, DIALECTS
 from losscfg.load.escaping import printable
 from losscfg.load.values import closest
 from losscfg.workspace.globs import pattern_problem
