@@ -24,8 +24,8 @@ DIALECT_FILES = CORPUS.parent / "dialects"
 
 
 def _sites(text: str) -> list[tuple[str, str | None, list[str]]]:
-    data = load(yaml(text)).data
-    sites = sites_of(data, default_schema(), dialect_of(data))
+    document = load(yaml(text))
+    sites = sites_of(document, default_schema(), dialect_of(document.data))
     return [(s.pointer, s.torch_class, sorted(s.arguments)) for s in sites]
 
 

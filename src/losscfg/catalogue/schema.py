@@ -136,6 +136,38 @@ class Parameter(_Described):
         return str(value) if value is not None else None
 
     @property
+    def advised(self) -> dict[str, Any]:
+        """`x-advised`: bounds that torch does not enforce but a value outside of makes no
+        sense, with `why` in words (LC104 warns)."""
+        return dict(self.schema.get("x-advised", {}))
+
+    @property
+    def takes_infinity(self) -> bool:
+        """`x-infinity`: infinity is a meaningful value (the max norm, a quadratic loss)."""
+        return bool(self.schema.get("x-infinity", False))
+
+    @property
+    def below_class_count(self) -> bool:
+        """`x-below-class-count`: an index among the classes (CTCLoss's `blank`)."""
+        return bool(self.schema.get("x-below-class-count", False))
+
+    @property
+    def truthy(self) -> bool:
+        """`x-truthy`: a boolean that the class tests for truth in Python (`if full:`), so any
+        value passes, and a string is true however it is spelled."""
+        return bool(self.schema.get("x-truthy", False))
+
+    @property
+    def only_with(self) -> dict[str, Any]:
+        """`x-only-with`: the other arguments' values without which this one has no effect."""
+        return dict(self.schema.get("x-only-with", {}))
+
+    @property
+    def broadcasts(self) -> bool:
+        """`x-broadcast`: a tensor broadcast against the input: one entry, or one per class."""
+        return bool(self.schema.get("x-broadcast", False))
+
+    @property
     def makes_log_target(self) -> bool:
         """`x-log-target`: when true, the loss takes its target as log-probabilities."""
         return bool(self.schema.get("x-log-target", False))

@@ -10,6 +10,7 @@ from losscfg.catalogue.schema import LossSchema
 from losscfg.dialects import fat, hydra
 from losscfg.dialects.names import AUTO, FAT, HYDRA, LIGHTNING
 from losscfg.dialects.site import LossSite, mappings
+from losscfg.load.document import Document
 
 CLASS_PATH = "class_path"
 
@@ -30,11 +31,11 @@ def dialect_of(data: Any, chosen: str = AUTO, *, text: str | None = None) -> str
     return LIGHTNING if lightning else FAT
 
 
-def sites_of(data: Any, schema: LossSchema, dialect: str) -> tuple[LossSite, ...]:
+def sites_of(document: Document, schema: LossSchema, dialect: str) -> tuple[LossSite, ...]:
     """The loss sites of a document in its dialect (LightningCLI's front-end is still to
     come: such a file has none yet)."""
     if dialect == FAT:
-        return fat.find_sites(data, schema.catalogue)
+        return fat.find_sites(document.data, schema.catalogue)
     if dialect == HYDRA:
-        return hydra.find_sites(data, schema.classes())
+        return hydra.find_sites(document, schema.classes())
     return ()

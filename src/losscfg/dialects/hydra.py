@@ -9,9 +9,10 @@ from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
 
 from losscfg.catalogue.schema import TORCH_NN, Loss
+from losscfg.dialects.hydra_values import passed
 from losscfg.dialects.names import HYDRA
-from losscfg.dialects.site import LossSite, mappings
-from losscfg.load.document import Path
+from losscfg.dialects.site import Builder, LossSite, mappings
+from losscfg.load.document import Document, Path
 from losscfg.load.values import closest
 
 DIALECT = HYDRA
@@ -32,21 +33,26 @@ def torch_class(target: Any) -> str | None:
     return f"{TORCH_NN}{name}" if name and "." not in name else None
 
 
-def find_sites(data: Any, classes: Mapping[str, Loss]) -> tuple[LossSite, ...]:
+def find_sites(document: Document, classes: Mapping[str, Loss]) -> tuple[LossSite, ...]:
     """Every mapping whose `_target_` is a loss class of torch.nn, in document order."""
     sites = []
-    for path, mapping in mappings(data):
+    for path, mapping in mappings(document.data):
         found = torch_class(mapping.get(TARGET))
         if found is None or found not in classes:
             continue
         arguments = frozenset(k for k in mapping if isinstance(k, str) and k not in OWN_KEYS)
-        sites.append(LossSite(path, DIALECT, classes[found], mapping, arguments, as_written))
+        builder = _instantiated(document, path)
+        sites.append(LossSite(path, DIALECT, classes[found], mapping, arguments, builder))
     return tuple(sites)
 
 
-def as_written(spec: Loss, argument: str, written: Any) -> Any:
-    """OmegaConf hands the constructor what the file holds: no conversion."""
-    return written
+def _instantiated(document: Document, path: Path) -> Builder:
+    """What instantiate passes for an argument of the site at `path` (hydra_values)."""
+
+    def value(spec: Loss, argument: str, written: Any) -> Any:
+        return passed(document, (*path, argument), written)
+
+    return value
 
 
 class UnknownTarget(NamedTuple):

@@ -11,18 +11,24 @@ from typing import Any, NamedTuple, TypeGuard
 from losscfg.catalogue.schema import Catalogue, Loss, LossSchema, default_schema
 from losscfg.diagnostics import DryRunResult, Severity
 from losscfg.dialects.choice import sites_of
+from losscfg.dialects.hydra_values import passed
 from losscfg.dialects.names import FAT
-from losscfg.dialects.site import LossSite
+from losscfg.dialects.site import LossSite, mappings
 from losscfg.fix.remedies import Remedy
 from losscfg.load.document import Document, Path
 
-#: Where a class count came from, as the JSON report names it (SPEC §6).
-CLI, MODEL, DATASET_KEY, DATASET_NAME = (
+#: Where a class count came from, as the JSON report names it (SPEC §6); in a Hydra or
+#: LightningCLI file (§15) also the site's own `num_classes` argument, or the file's
+#: `num_classes` keys.
+CLI, MODEL, DATASET_KEY, DATASET_NAME, ARGUMENT, FILE_KEYS = (
     "cli",
     "model.num_classes",
     "dataset.num_classes",
     "dataset.name",
+    "argument",
+    "num_classes",
 )
+NUM_CLASSES = "num_classes"
 
 
 class ClassCount(NamedTuple):
@@ -108,7 +114,39 @@ class Context:
     @cached_property
     def sites(self) -> tuple[LossSite, ...]:
         """Where the document configures a loss (SPEC §15), as its dialect's front-end finds."""
-        return sites_of(self.document.data, self.schema, self.dialect)
+        return sites_of(self.document, self.schema, self.dialect)
+
+    def class_count_of(self, site: LossSite) -> ClassCount | None:
+        """SPEC §15: the class count of a site in a Hydra or LightningCLI file: the command
+        line or the setting, the site's own `num_classes` argument (LinearCrossEntropyLoss),
+        else the file's `num_classes` keys when all of them are the same integer."""
+        if site.dialect == FAT:
+            return self.class_count
+        if self.given_class_count is not None:
+            return self.given_class_count
+        own = site.value(NUM_CLASSES) if NUM_CLASSES in site.arguments else None
+        if _is_count(own):
+            return ClassCount(own, ARGUMENT, f"its num_classes: {own}")
+        return self.file_class_count
+
+    @cached_property
+    def file_class_count(self) -> ClassCount | None:
+        """The value of the document's `num_classes` keys, when there are such keys and every
+        one (interpolations resolved within the file) is the same integer."""
+        counts: dict[int, Path] = {}
+        for path, mapping in mappings(self.document.data):
+            if NUM_CLASSES not in mapping:
+                continue
+            value = passed(self.document, (*path, NUM_CLASSES), mapping[NUM_CLASSES])
+            if not _is_count(value):
+                return None
+            counts.setdefault(value, (*path, NUM_CLASSES))
+        if len(counts) != 1:
+            return None
+        [(count, path)] = counts.items()
+        span = self.document.span(path)
+        line = f" (line {span.line})" if span is not None else ""
+        return ClassCount(count, FILE_KEYS, f"{'.'.join(map(str, path))}: {count}{line}")
 
     def parameter(self, name: str) -> Any:
         """A loss parameter as the trainer passes it to torch when that is what it spells

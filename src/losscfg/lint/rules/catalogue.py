@@ -25,6 +25,7 @@ from losscfg.catalogue.schema import (
 )
 from losscfg.diagnostics import Severity
 from losscfg.dialects.conversions import Converted, convert
+from losscfg.dialects.names import FAT, HYDRA
 from losscfg.fix.remedies import (
     MoveEntry,
     Remedy,
@@ -37,7 +38,13 @@ from losscfg.fix.remedies import (
 )
 from losscfg.lint.context import Context, Finding, SchemaError
 from losscfg.lint.registry import declare, explains, rule
-from losscfg.lint.rules.arguments import invalid_choices, unknown_arguments
+from losscfg.lint.rules.arguments import (
+    invalid_choices,
+    null_arguments,
+    outside_range,
+    unknown_arguments,
+    wrong_types,
+)
 from losscfg.load.values import (
     closest,
     dotted,
@@ -157,11 +164,25 @@ WRONG_TYPE = declare(
       name: cross_entropy
       ignore_index: 1
     ```
+
+    ## In a Hydra file
+    Hydra passes a value to the class's constructor as OmegaConf reads it, with no
+    conversion, and torch refuses a value of another type when the loss is built or on the
+    first batch: `label_smoothing: '0.1'` (quoted: a string) fails with `cross_entropy_loss():
+    argument 'label_smoothing' (position 6) must be float, not str`, `log_target: 'false'` and
+    `log_target: 1` with `must be bool`, `ignore_index: 2.0` (and `1e2`, which OmegaConf reads
+    as the float 100.0) with `must be int, not float`. A boolean where a number belongs is a
+    warning (torch takes `true` as 1). Where the class tests a boolean for truth in Python
+    (GaussianNLLLoss's `full`, TripletMarginWithDistanceLoss's `swap`, LinearCrossEntropyLoss's
+    `bias`), any value passes and every string is true: `full: 'false'` is an error (it turns
+    `full` on), `full: 'true'` a warning. `--fix` unquotes a quoted number or boolean, writes
+    `2.0` as `2` and `0`/`1` as `false`/`true` where torch wants an integer or a boolean (safe
+    fixes: the value the file spells, in the type torch takes).
     """,
-)
+)._replace(check=wrong_types, dialects=frozenset({"hydra"}))
 
 
-@rule("LC104", "out-of-range", Severity.ERROR)
+@rule("LC104", "out-of-range", Severity.ERROR, dialects=(FAT, HYDRA))
 def out_of_range(ctx: Context) -> Iterator[Finding]:
     """A number outside its range, or not finite.
 
@@ -187,7 +208,20 @@ def out_of_range(ctx: Context) -> Iterator[Finding]:
 
     ## Fix
     Use a value inside the range that `losscfg losses` shows for the parameter.
+
+    ## In a Hydra file
+    The ranges of each torch.nn class's arguments (`losscfg losses` shows them), checked on
+    the value the constructor receives (an interpolation resolved within the file): an error
+    where torch refuses it (`label_smoothing: 1.5`, SmoothL1Loss's negative `beta`,
+    HuberLoss's `delta: 0`, TripletMarginLoss's `margin: 0`, CTCLoss's negative `blank`) or
+    trains on something else (a negative `label_smoothing` smooths nothing; TripletMarginLoss's
+    `p` below 1 is no norm; a NaN or infinite argument); a warning outside a range that torch
+    does not enforce but that makes no sense (CosineEmbeddingLoss's `margin` outside [-1, 1],
+    an `eps` of 0 or below).
     """
+    if ctx.dialect != FAT:
+        yield from outside_range(ctx)
+        return
     for error in ctx.schema_errors:
         converted = _coerced(error, ctx)
         number = converted.value if converted is not None else None
@@ -310,8 +344,15 @@ NULL_PARAMETER = declare(
 
     `--fix` removes a null loss parameter or AMP setting, so that its default applies (a safe
     fix), keeping a comment on its line; not when it is the only key of its section.
+
+    ## In a Hydra file
+    Hydra passes `None` to the constructor, and torch refuses it where the class takes no
+    None: `ignore_index: null` fails on the first batch with `cross_entropy_loss(): argument
+    'ignore_index' (position 5) must be int, not NoneType` (LinearCrossEntropyLoss takes a
+    null `ignore_index`: no finding). `--fix` removes the argument, so that torch's default
+    applies, as for the framework's files.
     """,
-)
+)._replace(check=null_arguments, dialects=frozenset({"hydra"}))
 
 
 @rule("LC107", "name-case", Severity.WARNING)

@@ -95,7 +95,7 @@ def list_for_tensor(ctx: Context) -> Iterator[Finding]:
         assert site.spec is not None
         for argument in sorted(site.arguments):
             parameter = site.spec.parameters.get(argument)
-            value = site.written[argument]
+            value = site.value(argument)
             if parameter is None or not parameter.is_tensor or not _list_or_number(value):
                 continue
             kind = "a YAML list" if isinstance(value, list) else "a number"
@@ -109,7 +109,7 @@ def list_for_tensor(ctx: Context) -> Iterator[Finding]:
                 f'{argument} is {kind}, not a tensor: instantiate fails with "cannot assign '
                 f"'{held}' object to buffer '{argument}' (torch Tensor or None required)\"",
                 f"build the tensor: {argument}: {{_target_: torch.tensor, data: ...}}",
-                fix=_as_tensor(site, argument, value),
+                fix=_as_tensor(site, argument, value) if value is site.written[argument] else None,
             )
 
 
@@ -120,6 +120,9 @@ def _list_or_number(value: Any) -> bool:
 
 
 def _as_tensor(site: LossSite, argument: str, value: Any) -> Remedy | None:
+    assert site.spec is not None
+    if not isinstance(value, list) and not site.spec.parameters[argument].broadcasts:
+        return None  # one number where the class needs one per class: no one meaning
     numbers = value if isinstance(value, list) else [value]
     if not numbers or not all(_list_or_number(n) and not isinstance(n, list) for n in numbers):
         return None

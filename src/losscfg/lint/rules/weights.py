@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
 from losscfg.diagnostics import Severity
+from losscfg.dialects.hydra_values import TensorValue
+from losscfg.dialects.names import FAT, HYDRA
 from losscfg.dialects.site import LossSite
 from losscfg.fix.remedies import Remedy, SetValue, safe
-from losscfg.lint.context import Context, Finding, SchemaError
+from losscfg.lint.context import FILE_KEYS, Context, Finding, SchemaError
 from losscfg.lint.registry import explains, rule
 from losscfg.lint.rules.catalogue import empty_list
+from losscfg.load.document import Path
 from losscfg.load.values import show, yaml_float
 
 
@@ -25,7 +28,7 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-@rule("LC201", "weight-length", Severity.ERROR)
+@rule("LC201", "weight-length", Severity.ERROR, dialects=(FAT, HYDRA))
 def weight_length(ctx: Context) -> Iterator[Finding]:
     """`weight` does not have one entry per class.
 
@@ -51,7 +54,19 @@ def weight_length(ctx: Context) -> Iterator[Finding]:
     ## Fix
     Give one weight per class (10 for cifar10), or correct the class count
     (`model.num_classes`).
+
+    ## In a Hydra file
+    The tensor a nested `torch.tensor` builds (`weight: {_target_: torch.tensor, data: [...]}`)
+    against the class count of SPEC §15: `--num-classes` or the `num-classes` setting (an
+    error), LinearCrossEntropyLoss's own `num_classes` (an error), else the file's
+    `num_classes` keys when they all agree (a warning: the key may belong to another head).
+    CrossEntropyLoss, NLLLoss and MultiMarginLoss need one weight per class (a 0-d tensor is
+    an error); BCELoss, BCEWithLogitsLoss and MultiLabelSoftMarginLoss broadcast it, so one
+    entry is fine too.
     """
+    if ctx.dialect != FAT:
+        yield from _tensor_lengths(ctx, "weight")
+        return
     count = ctx.class_count
     for site in ctx.sites:
         weights = numbers(site.value("weight"))
@@ -65,7 +80,7 @@ def weight_length(ctx: Context) -> Iterator[Finding]:
             )
 
 
-@rule("LC202", "pos-weight-length", Severity.ERROR)
+@rule("LC202", "pos-weight-length", Severity.ERROR, dialects=(FAT, HYDRA))
 def pos_weight_length(ctx: Context) -> Iterator[Finding]:
     """`pos_weight` has neither 1 entry nor one per class.
 
@@ -89,7 +104,14 @@ def pos_weight_length(ctx: Context) -> Iterator[Finding]:
 
     ## Fix
     Use one number for all classes (`[2.0]`) or one per class (5 entries here).
+
+    ## In a Hydra file
+    The same for the tensor a nested `torch.tensor` builds, against the class count of SPEC
+    §15 (see LC201).
     """
+    if ctx.dialect != FAT:
+        yield from _tensor_lengths(ctx, "pos_weight")
+        return
     count = ctx.class_count
     for site in ctx.sites:
         weights = numbers(site.value("pos_weight"))
@@ -134,7 +156,7 @@ def zero_weights(ctx: Context) -> Iterator[Finding]:
             )
 
 
-@rule("LC207", "integer-weights", Severity.ERROR)
+@rule("LC207", "integer-weights", Severity.ERROR, dialects=(FAT, HYDRA))
 def integer_weights(ctx: Context) -> Iterator[Finding]:
     """`weight` holds only integers, which torch turns into an int64 tensor.
 
@@ -163,7 +185,17 @@ def integer_weights(ctx: Context) -> Iterator[Finding]:
 
     `--fix` writes each integer as the float of the same value, in place, so the list keeps its
     style and comments (a safe fix: the crash goes, the weights are the ones written).
+
+    ## In a Hydra file
+    `{_target_: torch.tensor, data: [1, 2, 1]}` is an int64 tensor, and the classes whose
+    kernel needs a float weight (CrossEntropyLoss, NLLLoss, NLLLoss2d, MultiMarginLoss,
+    LinearCrossEntropyLoss) fail on the first batch; so does a float64 one (`found Double`).
+    BCELoss, BCEWithLogitsLoss and MultiLabelSoftMarginLoss train with integer weights: no
+    finding. `--fix` writes the data's integers as floats.
     """
+    if ctx.dialect != FAT:
+        yield from _tensor_dtypes(ctx)
+        return
     for site in ctx.sites:
         weights = numbers(site.value("weight"))
         if weights is not None and all(isinstance(w, int) for w in weights):
@@ -207,3 +239,100 @@ def _empty_pos_weight(error: SchemaError, ctx: Context) -> Iterator[Finding]:
 
 def _entries(n: int) -> str:
     return "entry" if n == 1 else "entries"
+
+
+class Tensor(NamedTuple):
+    """A tensor argument of a Hydra site that the file spells (a nested `torch.tensor`)."""
+
+    value: TensorValue
+    length: int | None  # entries along its one dimension; None for a 0-d tensor
+    path: Path  # the argument
+
+
+def tensor_argument(site: LossSite, argument: str) -> Tensor | None:
+    """A 0-d or 1-D tensor that a site of a dialect naming torch.nn classes builds from the
+    file's numbers (the framework's lists are `numbers`)."""
+    if site.dialect == FAT or site.spec is None or argument not in site.spec.parameters:
+        return None
+    value = site.value(argument)
+    if not isinstance(value, TensorValue) or value.shape is None or len(value.shape) > 1:
+        return None
+    return Tensor(value, value.shape[0] if value.shape else None, site.at(argument))
+
+
+def _tensor_lengths(ctx: Context, argument: str) -> Iterator[Finding]:
+    """LC201 and LC202 on a Hydra site: a tensor that is not one entry per class (or, where
+    torch broadcasts it, one entry or 0-d)."""
+    for site in ctx.sites:
+        tensor = tensor_argument(site, argument)
+        if tensor is None:
+            continue
+        assert site.spec is not None
+        broadcasts = site.spec.parameters[argument].broadcasts
+        name = (site.torch_class or "").rsplit(".", 1)[-1]
+        if tensor.length is None or (broadcasts and tensor.length == 1):
+            if not broadcasts:
+                yield Finding(
+                    tensor.path,
+                    f"{argument} is one number (a 0-d tensor): {name} needs one weight per "
+                    "class, and fails when it is built or on the first batch",
+                    "give one weight per class: data: [w1, w2, ...]",
+                )
+            continue
+        count = ctx.class_count_of(site)
+        if count is None or tensor.length == count.value:
+            continue
+        expected = (
+            f"1 (for every class) or {count.value}, one per class"
+            if broadcasts
+            else f"{count.value}, one per class"
+        )
+        yield Finding(
+            tensor.path,
+            f"{argument} has {tensor.length} {_entries(tensor.length)}; expected {expected} "
+            f"({count.origin}): torch fails on the first batch when the count is right"
+            if count.source == FILE_KEYS
+            else f"{argument} has {tensor.length} {_entries(tensor.length)}; expected {expected} "
+            f"({count.origin}): {name} fails when it is built or on the first batch",
+            f"give {count.value} entries, or correct the class count",
+            severity=Severity.WARNING if count.source == FILE_KEYS else None,
+        )
+
+
+def _tensor_dtypes(ctx: Context) -> Iterator[Finding]:
+    """LC207 on a Hydra site: a `weight` tensor that is not float32 where the class's kernel
+    needs one."""
+    for site in ctx.sites:
+        tensor = tensor_argument(site, "weight")
+        if tensor is None or site.spec is None or not site.spec.needs_float_weight:
+            continue
+        dtype = tensor.value.dtype
+        if dtype is None or dtype == "float32":
+            continue
+        found = {"int64": "Long", "float64": "Double", "float16": "Half", "int32": "Int"}
+        name = (site.torch_class or "").rsplit(".", 1)[-1]
+        why = " (its data holds only integers)" if dtype == "int64" else ""
+        yield Finding(
+            tensor.path,
+            f"weight is a {dtype} tensor{why}: {name}'s kernel needs a float32 weight, and the "
+            f"first batch fails with 'expected scalar type Float but found "
+            f"{found.get(dtype, dtype)}'",
+            "write the weights as floats (1.0, not 1)"
+            if dtype == "int64"
+            else "build the weight as float32 (drop its dtype)",
+            fix=_data_as_floats(tensor) if dtype == "int64" else None,
+        )
+
+
+def _data_as_floats(tensor: Tensor) -> Remedy | None:
+    values = tensor.value.values
+    entries = values if isinstance(values, list) else [values]
+    if not all(type(w) is int and abs(w) <= 2**53 for w in entries):
+        return None
+    origin = tensor.value.origin
+    if not isinstance(values, list):
+        return safe("write the weight as a float", SetValue(origin, float(values), f"{values}.0"))
+    changes = [
+        SetValue((*origin, index), float(w), yaml_float(float(w))) for index, w in enumerate(values)
+    ]
+    return safe("write the weights as floats", *changes)
