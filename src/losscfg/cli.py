@@ -556,6 +556,14 @@ def _dry_run_stage(options: DryRunOptions) -> DryRunStage:
         usage_error(str(problem))
 
 
+def _require_builders(outcome: Any) -> None:
+    """Exit 2 when a file's builder (hydra-core) is not installed, naming the install line."""
+    for report in outcome.reports:
+        failure = report.dry_run.failure if report.dry_run else None
+        if failure is not None and failure.install is not None:
+            usage_error(f"{report.path}: {failure.message.removeprefix('not run: ')}")
+
+
 @app.command("dry-run")
 def dry_run_command(
     paths: PathsArgument = None,
@@ -599,6 +607,7 @@ def dry_run_command(
     outcome = _check_paths(paths, project, stage)
     if not outcome.reports:
         _no_config_warning(outcome)
+    _require_builders(outcome)
     if output_format is DryRunFormat.json:
         sys.stdout.write(runs.render_json(outcome))
     else:

@@ -151,6 +151,7 @@ class DryRunFailure(NamedTuple):
     non_finite: bool
     message: str
     refused: bool = False  # not run at all: the batch would be too large
+    install: str | None = None  # not run: the file's builder is not installed; how to install it
 
 
 @dataclass
@@ -170,6 +171,7 @@ class DryRunResult:
     peak_memory_bytes: int | None = None
     failure: DryRunFailure | None = None
     torch_warnings: list[str] = field(default_factory=list)
+    where: tuple[Any, ...] | None = None  # the path of the loss site that failed (SPEC §15)
 
 
 class DryRunOptions(NamedTuple):

@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from typing import Any, NamedTuple
 
@@ -81,7 +82,11 @@ class Built(NamedTuple):
 
 
 def omegaconf_scalar(document: Document, path: Path, written: Any) -> Any:
-    """A scalar as OmegaConf reads it: PyYAML's value, or the float its own resolver makes."""
+    """A scalar as OmegaConf reads it: PyYAML's value, or the float its own resolver makes,
+    or the text of a date (OmegaConf has no timestamps)."""
+    if isinstance(written, datetime.date):
+        node = document.node(path)
+        return _text(document, node.position) if node is not None else str(written)
     if isinstance(written, str):
         node = document.node(path)
         if node is not None and node.plain and _OMEGACONF_FLOAT.match(written):
@@ -90,6 +95,14 @@ def omegaconf_scalar(document: Document, path: Path, written: Any) -> Any:
             except ValueError:  # a sexagesimal float, which PyYAML has already read
                 return written
     return written
+
+
+def _text(document: Document, position: tuple[int, int, int, int]) -> str:
+    line, column, end_line, end_column = position
+    lines = document.text.splitlines()
+    if line != end_line or line >= len(lines):
+        return lines[line][column:] if line < len(lines) else ""
+    return lines[line][column:end_column]
 
 
 def passed(document: Document, path: Path, written: Any, depth: int = 0) -> Any:
@@ -101,6 +114,8 @@ def passed(document: Document, path: Path, written: Any, depth: int = 0) -> Any:
             return Unresolved(written, "??? must be given when the job starts")
         if "${" in written:
             return _interpolated(document, path, written, depth)
+        return omegaconf_scalar(document, path, written)
+    if isinstance(written, datetime.date):
         return omegaconf_scalar(document, path, written)
     if isinstance(written, dict) and TARGET in written:
         return _built(document, path, written, depth)

@@ -7,9 +7,15 @@ dataset it feeds the targets natural to the loss. `DryRunOptions.targets` overri
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from losscfg.diagnostics import DryRunFailure, DryRunOptions, DryRunResult
+from losscfg.dialects.names import HYDRA
 from losscfg.dryrun.devices import require_torch, resolve_device
 from losscfg.lint.context import Context
+
+if TYPE_CHECKING:
+    from losscfg.dryrun.run import RunSettings
 from losscfg.workspace.pipeline import DryRunStage
 
 #: The most values the logits (batch x classes) may hold: 10M float32 is 40 MB, and the dry-run
@@ -32,6 +38,8 @@ def stage(options: DryRunOptions) -> DryRunStage:
     )
 
     def run(context: Context) -> DryRunResult:
+        if context.dialect == HYDRA:
+            return _hydra(context, settings)
         loss = context.loss_spec
         assert loss is not None, "a config with no error has a known loss"
         classes = _class_count(context) or DEFAULT_CLASSES
@@ -63,6 +71,16 @@ def stage(options: DryRunOptions) -> DryRunStage:
         )
 
     return DryRunStage(options, run, torch.__version__)
+
+
+def _hydra(context: Context, settings: RunSettings) -> DryRunResult:
+    from losscfg.dryrun.hydra_run import EXTRA, hydra_missing, run_sites
+
+    missing = hydra_missing()
+    if missing is not None:
+        failure = DryRunFailure(False, f"not run: {missing}", refused=True, install=EXTRA)
+        return DryRunResult("", str(settings.device), 0, failure=failure)
+    return run_sites(context, settings)
 
 
 def _class_count(context: Context) -> int | None:

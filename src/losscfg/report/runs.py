@@ -274,7 +274,7 @@ def _cells(report: FileReport, folder: str) -> dict[str, str]:
     result = report.dry_run
     cells = dict.fromkeys((key for key, *_ in _COLUMNS), "-")
     cells["config"] = printable(os.path.relpath(report.path, folder) if folder else report.path)
-    cells["loss"] = report.loss or "-"
+    cells["loss"] = report.loss or (report.dry_run.loss_name if report.dry_run else None) or "-"
     cells["status"] = str(status(report))
     if result is None:
         return cells

@@ -5,13 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from losscfg.diagnostics import Severity
+from losscfg.dialects.hydra import TARGET
+from losscfg.dialects.hydra_values import passed
+from losscfg.dialects.names import FAT, HYDRA
 from losscfg.fix import remedies
 from losscfg.fix.remedies import Remedy, SetValue
 from losscfg.lint.context import Context, Finding
 from losscfg.lint.registry import rule
 
 
-@rule("LC301", "amp-unsafe-loss", Severity.ERROR)
+@rule("LC301", "amp-unsafe-loss", Severity.ERROR, dialects=(FAT, HYDRA))
 def amp_unsafe_loss(ctx: Context) -> Iterator[Finding]:
     """`bce` with AMP: torch refuses binary_cross_entropy under CUDA autocast.
 
@@ -50,7 +53,16 @@ def amp_unsafe_loss(ctx: Context) -> Iterator[Finding]:
 
     With `--fix --unsafe-fixes`, the loss becomes the one the schema names instead,
     `bce_with_logits` (an unsafe fix: drop the model's final sigmoid too).
+
+    ## In a Hydra file
+    A `_target_: torch.nn.BCELoss` in a file whose `trainer.precision` (Lightning's) is `16`,
+    `"16"`, `16-mixed`, `bf16` or `bf16-mixed` while `trainer.accelerator` is not `cpu`:
+    CUDA autocast bans `binary_cross_entropy` in every dtype. `--fix --unsafe-fixes` writes
+    `torch.nn.BCEWithLogitsLoss`.
     """
+    if ctx.dialect != FAT:
+        yield from _mixed_precision_sites(ctx)
+        return
     unsafe = ctx.loss_spec.autocast_unsafe if ctx.loss_spec else None
     if unsafe is not None and ctx.amp_enabled:
         line = ctx.document.span(("amp", "enabled"))
@@ -61,6 +73,40 @@ def amp_unsafe_loss(ctx: Context) -> Iterator[Finding]:
             f"batch fails with '{unsafe['error']}'",
             hint=f"use {unsafe['instead']}, or set amp.enabled: false",
             fix=_instead(unsafe.get("loss")),
+        )
+
+
+#: Lightning's `trainer.precision` values that run the model and the loss under autocast.
+MIXED_PRECISION = frozenset({16, "16", "16-mixed", "bf16", "bf16-mixed"})
+TRAINER = "trainer"
+
+
+def _mixed_precision_sites(ctx: Context) -> Iterator[Finding]:
+    trainer = ctx.data.get(TRAINER)
+    if not isinstance(trainer, dict) or "precision" not in trainer:
+        return
+    precision = passed(ctx.document, (TRAINER, "precision"), trainer["precision"])
+    accelerator = passed(ctx.document, (TRAINER, "accelerator"), trainer.get("accelerator"))
+    if isinstance(precision, bool) or precision not in MIXED_PRECISION or accelerator == "cpu":
+        return
+    span = ctx.document.span((TRAINER, "precision"))
+    where = f" (line {span.line})" if span else ""
+    for site in ctx.sites:
+        unsafe = site.spec.autocast_unsafe if site.spec else None
+        if unsafe is None:
+            continue
+        instead = unsafe.get("loss")
+        yield Finding(
+            site.at(TARGET),
+            f"{site.torch_class} is unsafe under CUDA autocast: with trainer.precision: "
+            f"{precision}{where} the first batch on a GPU fails with '{unsafe['error']}'",
+            hint=f"use {unsafe['instead']}, or train with trainer.precision: 32",
+            fix=remedies.unsafe(
+                f"write {instead} (and drop the model's final sigmoid)",
+                SetValue(site.at(TARGET), instead, instead, keep_quotes=True),
+            )
+            if instead
+            else None,
         )
 
 

@@ -198,7 +198,7 @@ def _held(value: Any) -> str:
 def _spelled(written: Any, value: Any) -> str:
     """The value in words, saying how OmegaConf read it where PyYAML reads it otherwise."""
     if isinstance(written, str) and not isinstance(value, str):
-        return f"{written}, which OmegaConf reads as the {kind(value)} {show(value)}"
+        return f"{written}, which OmegaConf reads as the {type(value).__name__} {show(value)}"
     if isinstance(value, str) and number_like(value) is not None:
         return f"the string {quoted(value)} (quoted, so not a number)"
     if isinstance(value, str) and value.strip().lower() in ("true", "false"):

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from losscfg.diagnostics import Severity
+from losscfg.dialects.names import FAT, HYDRA
 from losscfg.fix.remedies import Remedy, SetValue, unsafe
 from losscfg.lint.context import Context, Finding
 from losscfg.lint.registry import rule
-from losscfg.lint.rules.weights import numbers
+from losscfg.lint.rules.weights import numbers, tensor_argument
 
 
-@rule("LC203", "class-count-unknown", Severity.INFO)
+@rule("LC203", "class-count-unknown", Severity.INFO, dialects=(FAT, HYDRA))
 def class_count_unknown(ctx: Context) -> Iterator[Finding]:
     """A length check was skipped because the class count is unknown.
 
@@ -37,7 +38,15 @@ def class_count_unknown(ctx: Context) -> Iterator[Finding]:
     Give the class count: `model.num_classes: 2`, `dataset.num_classes: 2`,
     `losscfg check --num-classes 2`, or `datasets = { my_faces = 2 }` under `[tool.losscfg]`
     in pyproject.toml.
+
+    ## In a Hydra file
+    The class count of SPEC §15: `--num-classes`, the `num-classes` setting, or the file's
+    `num_classes` keys (when they agree); a tensor `weight` or `pos_weight` of several entries
+    without one is noted.
     """
+    if ctx.dialect != FAT:
+        yield from _unchecked_tensors(ctx)
+        return
     if ctx.class_count is not None:
         return
     for site, parameter in ((s, p) for s in ctx.sites for p in ("weight", "pos_weight")):
@@ -49,6 +58,20 @@ def class_count_unknown(ctx: Context) -> Iterator[Finding]:
                 "or pass --num-classes N",
                 at_key=True,
             )
+
+
+def _unchecked_tensors(ctx: Context) -> Iterator[Finding]:
+    for site, parameter in ((s, p) for s in ctx.sites for p in ("weight", "pos_weight")):
+        tensor = tensor_argument(site, parameter)
+        if tensor is None or tensor.length in (None, 1) or ctx.class_count_of(site) is not None:
+            continue
+        yield Finding(
+            tensor.path,
+            f"the length of {parameter} was not checked: the class count is unknown",
+            hint="pass --num-classes N, set num-classes in the settings, or write a "
+            "num_classes key in this file",
+            at_key=True,
+        )
 
 
 @rule("LC204", "class-count-conflict", Severity.ERROR)

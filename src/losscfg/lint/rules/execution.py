@@ -4,16 +4,18 @@ that `losscfg.dryrun` left in the context."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from losscfg.catalogue.schema import CLASS_INDICES
 from losscfg.diagnostics import Severity
+from losscfg.dialects.names import FAT, HYDRA
 from losscfg.lint.context import Context, Finding
 from losscfg.lint.registry import rule
 
 LABELS = "labels"  # the dry-run fed the trainer's class labels (losscfg.dryrun.run.LABELS)
 
 
-@rule("LC501", "dry-run-failed", Severity.ERROR, after_dry_run=True)
+@rule("LC501", "dry-run-failed", Severity.ERROR, after_dry_run=True, dialects=(FAT, HYDRA))
 def dry_run_failed(ctx: Context) -> Iterator[Finding]:
     """Building or running the loss with torch raised an error (dry-run only).
 
@@ -60,7 +62,7 @@ def dry_run_failed(ctx: Context) -> Iterator[Finding]:
     yield Finding(_where(ctx), failure.message, hint)
 
 
-@rule("LC502", "dry-run-non-finite", Severity.ERROR, after_dry_run=True)
+@rule("LC502", "dry-run-non-finite", Severity.ERROR, after_dry_run=True, dialects=(FAT, HYDRA))
 def dry_run_non_finite(ctx: Context) -> Iterator[Finding]:
     """The loss or a gradient is NaN or infinite in the dry-run.
 
@@ -95,8 +97,11 @@ def dry_run_non_finite(ctx: Context) -> Iterator[Finding]:
         )
 
 
-def _where(ctx: Context) -> tuple[str, ...] | None:
-    """The loss's name, else the loss section, else nowhere (no section: the default loss)."""
+def _where(ctx: Context) -> tuple[Any, ...] | None:
+    """The loss's name, else the loss section, else nowhere (no section: the default loss);
+    in a Hydra file, the `_target_` of the site that failed."""
+    if ctx.dialect != FAT:
+        return ctx.dry_run.where if ctx.dry_run else None
     if "loss" not in ctx.data:
         return None
     return ("loss", "name") if "name" in ctx.loss else ("loss",)

@@ -7,13 +7,14 @@ from typing import Any
 
 from losscfg.catalogue.schema import Parameter
 from losscfg.diagnostics import Severity
+from losscfg.dialects.names import FAT, HYDRA
 from losscfg.dialects.site import LossSite
 from losscfg.fix.remedies import SetValue, unsafe
 from losscfg.lint.context import Context, Finding
 from losscfg.lint.registry import rule
 
 
-@rule("LC401", "kl-div-mean", Severity.WARNING)
+@rule("LC401", "kl-div-mean", Severity.WARNING, dialects=(FAT, HYDRA))
 def kl_div_mean(ctx: Context) -> Iterator[Finding]:
     """kl_div with `reduction: mean` is not the KL divergence.
 
@@ -39,6 +40,10 @@ def kl_div_mean(ctx: Context) -> Iterator[Finding]:
 
     With `--fix --unsafe-fixes`, `reduction` becomes `batchmean` (an unsafe fix: the loss's
     scale changes).
+
+    ## In a Hydra file
+    The same for `_target_: torch.nn.KLDivLoss`, whose own default is `mean`: write
+    `reduction: batchmean`.
     """
     for site in ctx.sites:
         value, parameter = _reduction(site)
@@ -99,5 +104,5 @@ def _reduction(site: LossSite) -> tuple[Any, Parameter | None]:
     """The site's `reduction` as written, and its schema (None when the loss takes none)."""
     spec = site.spec
     parameter = spec.parameters.get("reduction") if spec else None
-    value = site.written.get("reduction") if parameter else None
+    value = site.value("reduction") if parameter else None
     return (value, parameter) if isinstance(value, str) else (None, None)

@@ -8,6 +8,7 @@ from typing import Any
 
 from losscfg.diagnostics import Severity
 from losscfg.dialects.hydra import TARGET, unknown_targets
+from losscfg.dialects.hydra_values import Unresolved
 from losscfg.dialects.site import LossSite
 from losscfg.fix.remedies import Remedy, SetValue, safe, unsafe
 from losscfg.lint.context import Context, Finding
@@ -168,6 +169,43 @@ def partial_loss(ctx: Context) -> Iterator[Finding]:
                 "remove _partial_ unless the code calls the result to build the loss",
                 at_key=True,
             )
+
+
+@rule("LC113", "unresolved-value", Severity.INFO, dialects=(HYDRA, LIGHTNING))
+def unresolved_value(ctx: Context) -> Iterator[Finding]:
+    """An argument whose value only the job knows: `???`, or `${…}` the file cannot resolve.
+
+    ## What it does
+    Notes an argument of a torch.nn loss written as `???` (OmegaConf's mandatory value, given
+    on the command line) or as an interpolation whose key is not in this file
+    (`ignore_index: ${data.ignore_label}` in a config-group file), a resolver
+    (`${oc.env:…}`) or a string with an interpolation inside. An interpolation this file can
+    resolve is checked with the value it resolves to.
+
+    ## Why is this bad?
+    Nothing is known to be wrong, but the argument's checks (type, range, choices) are
+    skipped: the value comes from outside the file. Left unset, the job fails when it builds
+    the loss (`MissingMandatoryValue`, `InterpolationKeyError`).
+
+    ## Example
+    ```yaml
+    _target_: torch.nn.CrossEntropyLoss
+    ignore_index: ${data.ignore_label}
+    ```
+
+    ## Fix
+    Nothing to fix in the file; check the composed config with `python train.py --cfg job
+    --resolve`, or silence the line (`# losscfg: disable=LC113`).
+    """
+    for site in ctx.sites:
+        for argument in sorted(site.arguments):
+            value = site.value(argument)
+            if isinstance(value, Unresolved):
+                yield Finding(
+                    site.at(argument),
+                    f"{argument} is {show(value.written)}: {value.why}, so its checks are skipped",
+                    "check the composed config (--cfg job --resolve) or give the value here",
+                )
 
 
 @rule("LC114", "deprecated-argument", Severity.WARNING, dialects=(HYDRA, LIGHTNING))

@@ -125,7 +125,7 @@ def pos_weight_length(ctx: Context) -> Iterator[Finding]:
             )
 
 
-@rule("LC206", "zero-weights", Severity.ERROR)
+@rule("LC206", "zero-weights", Severity.ERROR, dialects=(FAT, HYDRA))
 def zero_weights(ctx: Context) -> Iterator[Finding]:
     """Every entry of `weight` is 0.
 
@@ -147,7 +147,7 @@ def zero_weights(ctx: Context) -> Iterator[Finding]:
     Give the classes you train on a weight above 0 (1.0 is neutral).
     """
     for site in ctx.sites:
-        weights = numbers(site.value("weight"))
+        weights = numbers(site.value("weight")) if site.dialect == FAT else _tensor_data(site)
         if weights is not None and all(w == 0 for w in weights):
             yield Finding(
                 site.at("weight"),
@@ -260,6 +260,16 @@ def tensor_argument(site: LossSite, argument: str) -> Tensor | None:
     return Tensor(value, value.shape[0] if value.shape else None, site.at(argument))
 
 
+def _tensor_data(site: LossSite) -> list[Any] | None:
+    """The entries of a 1-D `weight` tensor of a class that divides by their sum (the mean
+    of CrossEntropyLoss, NLLLoss, …); None otherwise."""
+    tensor = tensor_argument(site, "weight")
+    if tensor is None or site.spec is None or not site.spec.needs_float_weight:
+        return None
+    values = tensor.value.values
+    return values if isinstance(values, list) and values else None
+
+
 def _tensor_lengths(ctx: Context, argument: str) -> Iterator[Finding]:
     """LC201 and LC202 on a Hydra site: a tensor that is not one entry per class (or, where
     torch broadcasts it, one entry or 0-d)."""
@@ -290,7 +300,7 @@ def _tensor_lengths(ctx: Context, argument: str) -> Iterator[Finding]:
         yield Finding(
             tensor.path,
             f"{argument} has {tensor.length} {_entries(tensor.length)}; expected {expected} "
-            f"({count.origin}): torch fails on the first batch when the count is right"
+            f"({count.origin}): if that key is this loss's class count, the first batch fails"
             if count.source == FILE_KEYS
             else f"{argument} has {tensor.length} {_entries(tensor.length)}; expected {expected} "
             f"({count.origin}): {name} fails when it is built or on the first batch",
@@ -314,14 +324,18 @@ def _tensor_dtypes(ctx: Context) -> Iterator[Finding]:
         why = " (its data holds only integers)" if dtype == "int64" else ""
         yield Finding(
             tensor.path,
-            f"weight is a {dtype} tensor{why}: {name}'s kernel needs a float32 weight, and the "
-            f"first batch fails with 'expected scalar type Float but found "
+            f"weight is {_article(dtype)} {dtype} tensor{why}: {name}'s kernel needs a float32 "
+            "weight, and the first batch fails with 'expected scalar type Float but found "
             f"{found.get(dtype, dtype)}'",
             "write the weights as floats (1.0, not 1)"
             if dtype == "int64"
             else "build the weight as float32 (drop its dtype)",
             fix=_data_as_floats(tensor) if dtype == "int64" else None,
         )
+
+
+def _article(word: str) -> str:
+    return "an" if word.startswith("int") else "a"
 
 
 def _data_as_floats(tensor: Tensor) -> Remedy | None:
