@@ -12,6 +12,7 @@ runs one forward and backward on inputs natural to the class.
 from __future__ import annotations
 
 import math
+import re
 import warnings
 from collections.abc import Iterator
 from typing import Any, NamedTuple
@@ -181,6 +182,54 @@ def _other_cases() -> Iterator[Case]:
         Case(ce + "reduction: ~\n", "", "tilde null"),
         Case("_target_: torch.nn.L1Loss\nreduction: NONE\n", "", "upper-case choice"),
     )
+
+
+#: Arguments where infinity is a value: the max norm, a loss quadratic everywhere.
+INFINITY_IS_A_VALUE = {("TripletMarginLoss", "p"), ("HuberLoss", "delta")}
+#: Booleans the class tests for truth in Python: a string is true however it is spelled.
+TRUTH_TESTED = {("GaussianNLLLoss", "full"), ("TripletMarginWithDistanceLoss", "swap")}
+TRUTH_TESTED |= {("LinearCrossEntropyLoss", "bias")}
+_ARGUMENT = re.compile(r"^torch\.nn\.(\w+) (\w+)=(.*)$")
+
+
+def silently_differs(case: Case, builder: str = "hydra") -> str | None:
+    """Why a config that builds and runs a batch trains other than it says, or None;
+    `builder`: "hydra", or "jsonargparse", which converts a string to its annotation."""
+    if case.about == "duplicate key" and builder == "jsonargparse":
+        return "the last of the two values wins, silently"
+    found = _ARGUMENT.match(case.about)
+    if found is None:
+        return None
+    name, argument, written = found.groups()
+    value = _number(written.strip("'") if builder == "jsonargparse" else written)
+    if (name, argument) == ("PoissonNLLLoss", "eps"):
+        return None  # unused: the table's PoissonNLLLoss keeps log_input: true
+    if value is not None and math.isnan(value):
+        return "a NaN compares false with everything: torch skips the branch or computes NaN"
+    if value is not None and math.isinf(value) and (name, argument) not in INFINITY_IS_A_VALUE:
+        return "an infinite margin, beta or eps makes the loss 0, constant or infinite"
+    if argument == "label_smoothing" and value is not None and value < 0:
+        return "torch smooths only when label_smoothing > 0: plain cross-entropy"
+    if (name, argument) == ("TripletMarginLoss", "p") and value is not None and value < 1:
+        return "p below 1 is no norm: distances explode, vanish or have no gradient"
+    quoted_false = written.startswith("'") and written.strip("'") in ("false", "no", "0")
+    if (name, argument) in TRUTH_TESTED and quoted_false and builder == "hydra":
+        return "a string is true: the file says false"
+    return None
+
+
+def _number(written: str) -> float | None:
+    text = written.strip()
+    if text in (".nan", ".NaN"):
+        return math.nan
+    if text in (".inf", "+.inf"):
+        return math.inf
+    if text == "-.inf":
+        return -math.inf
+    try:
+        return float(text.replace("_", ""))
+    except ValueError:
+        return None
 
 
 def outcome(text: str, pointer: str) -> str | None:

@@ -175,7 +175,28 @@ DIALECT_CONFIGS = sorted(DIALECT_FILES.rglob("*.yaml")) if DIALECT_FILES.is_dir(
 @pytest.mark.skipif(not DIALECT_CONFIGS, reason=f"no corpus at {DIALECT_FILES}")
 @pytest.mark.parametrize("config", DIALECT_CONFIGS, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_real_hydra_and_lightning_files_have_no_error_and_no_warning(config: Path) -> None:
-    report = check_path(str(config), Options())
+    """umami-hep/salt registers a list-to-tensor type: checked as that project would set it."""
+    registers = config.parent.name == "umami-hep__salt"
+    report = check_path(str(config), Options(tensor_from_list=registers))
     assert [d for d in report.diagnostics if d.severity != Severity.INFO] == []
-    if "_target_: torch.nn." in config.read_text(encoding="utf-8"):
-        assert report.losses and all(site.dialect == "hydra" for site in report.losses)
+    text = config.read_text(encoding="utf-8")
+    dialect = "lightning" if "class_path:" in text else "hydra"
+    if "torch.nn." in text:
+        assert report.losses and all(site.dialect == dialect for site in report.losses)
+
+
+@pytest.mark.skipif(not DIALECT_CONFIGS, reason=f"no corpus at {DIALECT_FILES}")
+def test_without_tensor_from_list_salt_s_weight_lists_are_refused() -> None:
+    salt = [c for c in DIALECT_CONFIGS if c.parent.name == "umami-hep__salt"]
+    found = [
+        (config.name, d.line)
+        for config in salt
+        for d in check_path(str(config), Options()).diagnostics
+        if d.severity is not Severity.INFO
+    ]
+    assert sorted(found) == [
+        ("salt__configs__GN3X.yaml", 65),
+        ("salt__configs__tutorial.yaml", 50),
+        ("salt__configs__tutorial.yaml", 77),
+        ("salt__tests__configs__test_config.yaml", 50),
+    ]

@@ -6,36 +6,48 @@ from __future__ import annotations
 
 from typing import Any
 
-from losscfg.catalogue.schema import LossSchema
-from losscfg.dialects import fat, hydra
+from losscfg.catalogue.schema import TORCH_NN, LossSchema
+from losscfg.dialects import fat, hydra, lightning
+from losscfg.dialects.lightning import CLASS_PATH
 from losscfg.dialects.names import AUTO, FAT, HYDRA, LIGHTNING
 from losscfg.dialects.site import LossSite, mappings
 from losscfg.load.document import Document
 
-CLASS_PATH = "class_path"
-
 
 def dialect_of(data: Any, chosen: str = AUTO, *, text: str | None = None) -> str:
-    """The file's dialect: the one chosen, or the one its keys show. With the document's
-    `text`, a file that spells neither key is the framework's without a walk of its data (a
+    """The file's dialect: the one chosen, or the one its keys show; also a LightningCLI file,
+    one whose value is a bare `torch.nn.…Loss` string (jsonargparse's class with no
+    arguments, in a file whose module class the CLI fixes in code). With the document's
+    `text`, a file that spells none of them is the framework's without a walk of its data (a
     key written with escapes, `"\x5ftarget_"`, would be missed: no real file does that)."""
     if chosen != AUTO:
         return chosen
-    if text is not None and hydra.TARGET not in text and CLASS_PATH not in text:
+    if text is not None and not any(word in text for word in (hydra.TARGET, CLASS_PATH, TORCH_NN)):
         return FAT
-    lightning = False
+    found = False
     for _, mapping in mappings(data):
         if hydra.TARGET in mapping:
             return HYDRA
-        lightning = lightning or CLASS_PATH in mapping
-    return LIGHTNING if lightning else FAT
+        bare = any(map(lightning.bare_loss, mapping.values()))
+        found = found or CLASS_PATH in mapping or bare
+    return LIGHTNING if found else FAT
 
 
-def sites_of(document: Document, schema: LossSchema, dialect: str) -> tuple[LossSite, ...]:
-    """The loss sites of a document in its dialect (LightningCLI's front-end is still to
-    come: such a file has none yet)."""
+def sites_of(
+    document: Document, schema: LossSchema, dialect: str, tensor_from_list: bool = False
+) -> tuple[LossSite, ...]:
+    """The loss sites of a document in its dialect; a file with both `_target_` and
+    `class_path` keys has sites of both kinds (SPEC §15), in document order."""
     if dialect == FAT:
         return fat.find_sites(document.data, schema.catalogue)
-    if dialect == HYDRA:
-        return hydra.find_sites(document, schema.classes())
-    return ()
+    classes = schema.classes()
+    found = (
+        *hydra.find_sites(document, classes),
+        *lightning.find_sites(document, classes, tensor_from_list),
+    )
+    return tuple(sorted(found, key=lambda site: _order(document, site)))
+
+
+def _order(document: Document, site: LossSite) -> tuple[int, int]:
+    span = document.span(site.path)
+    return (span.line, span.column) if span is not None else (0, 0)

@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 from losscfg.dialects import hydra
-from losscfg.dialects.choice import CLASS_PATH
+from losscfg.dialects.lightning import CLASS_PATH, bare_loss
 from losscfg.dialects.site import mappings
 from losscfg.load.document import Document
 
@@ -57,11 +57,12 @@ def _why_not(data: Any) -> str | None:
 
 
 def _names_a_torch_loss(data: Any) -> bool:
-    """Whether a `_target_` or `class_path` anywhere names a class under torch.nn (SPEC §15)."""
+    """Whether a `_target_` or `class_path` anywhere names a class under torch.nn, or a value
+    is a bare `torch.nn.…Loss` (SPEC §15)."""
     return any(
-        hydra.torch_class(mapping.get(key)) is not None
+        any(hydra.torch_class(mapping.get(key)) is not None for key in (hydra.TARGET, CLASS_PATH))
+        or any(bare_loss(value) for value in mapping.values())
         for _, mapping in mappings(data)
-        for key in (hydra.TARGET, CLASS_PATH)
     )
 
 

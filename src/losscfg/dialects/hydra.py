@@ -42,7 +42,8 @@ def find_sites(document: Document, classes: Mapping[str, Loss]) -> tuple[LossSit
             continue
         arguments = frozenset(k for k in mapping if isinstance(k, str) and k not in OWN_KEYS)
         builder = _instantiated(document, path)
-        sites.append(LossSite(path, DIALECT, classes[found], mapping, arguments, builder))
+        spec = classes[found]
+        sites.append(LossSite(path, DIALECT, spec, mapping, arguments, builder, class_key=TARGET))
     return tuple(sites)
 
 

@@ -89,12 +89,20 @@ def omegaconf_scalar(document: Document, path: Path, written: Any) -> Any:
         return _text(document, node.position) if node is not None else str(written)
     if isinstance(written, str):
         node = document.node(path)
-        if node is not None and node.plain and _OMEGACONF_FLOAT.match(written):
-            try:
-                return float(written.replace("_", ""))
-            except ValueError:  # a sexagesimal float, which PyYAML has already read
-                return written
+        if node is not None and node.plain:
+            return omegaconf_float(written)
     return written
+
+
+def omegaconf_float(text: str) -> Any:
+    """A plain scalar that PyYAML leaves a string: the float OmegaConf's resolver makes of it
+    (`1e-1`), else the string."""
+    if _OMEGACONF_FLOAT.match(text):
+        try:
+            return float(text.replace("_", ""))
+        except ValueError:  # a sexagesimal float, which PyYAML has already read
+            return text
+    return text
 
 
 def _text(document: Document, position: tuple[int, int, int, int]) -> str:

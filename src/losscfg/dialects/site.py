@@ -29,6 +29,9 @@ class LossSite:
     arguments: frozenset[str]  # the keys of `written` that reach the constructor
     builder: Builder
     name: str | None = None  # the dialect's own name for the class (the framework's `loss.name`)
+    #: Where each argument's mapping is, when not the site's own (LightningCLI's `init_args`).
+    places: Mapping[str, Path] | None = None
+    class_key: str | None = None  # the key that names the class (`_target_`, `class_path`)
 
     @property
     def pointer(self) -> str:
@@ -41,7 +44,15 @@ class LossSite:
 
     def at(self, *parts: Any) -> Path:
         """The absolute path of an argument (and of parts within it)."""
+        if parts and self.places is not None and parts[0] in self.places:
+            return (*self.places[parts[0]], *parts)
         return (*self.path, *parts)
+
+    @property
+    def class_path(self) -> Path:
+        """Where the class is named: its `_target_` or `class_path` value, or the site itself
+        (a bare class name, or the framework's section)."""
+        return self.at(self.class_key) if self.class_key is not None else self.path
 
     def value(self, argument: str) -> Any:
         """The argument as the builder passes it to the constructor (the framework's

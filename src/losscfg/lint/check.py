@@ -54,6 +54,7 @@ class Options(NamedTuple):
     strict: bool = False  # warnings fail too (the file's settings, or --strict)
     fix: FixMode | None = None  # --fix or --diff: see losscfg.workspace.fixing
     dialect: str = AUTO  # SPEC §15: which builder reads the file (auto: its keys say)
+    tensor_from_list: bool = False  # SPEC §15: LightningCLI's project registers list-to-tensor
 
 
 def check_text(
@@ -176,7 +177,14 @@ def _context(document: Document, options: Options, dialect: str) -> Context:
         origin = options.num_classes_origin or f"--num-classes {options.num_classes}"
         given = ClassCount(options.num_classes, CLI, origin)
     schema = options.schema or default_schema()
-    return Context(document, schema, given, options.datasets, dialect=dialect)
+    return Context(
+        document,
+        schema,
+        given,
+        options.datasets,
+        dialect=dialect,
+        tensor_from_list=options.tensor_from_list,
+    )
 
 
 def _dry_run(

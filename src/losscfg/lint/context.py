@@ -76,6 +76,7 @@ class Context:
     #: What a rule works out once per file and would otherwise redo for each schema error.
     memo: dict[Any, Any] = field(default_factory=dict)
     dialect: str = FAT  # SPEC §15: whose builder reads the file
+    tensor_from_list: bool = False  # LightningCLI: the project registers a list-to-tensor type
 
     @property
     def catalogue(self) -> Catalogue:
@@ -114,7 +115,7 @@ class Context:
     @cached_property
     def sites(self) -> tuple[LossSite, ...]:
         """Where the document configures a loss (SPEC §15), as its dialect's front-end finds."""
-        return sites_of(self.document, self.schema, self.dialect)
+        return sites_of(self.document, self.schema, self.dialect, self.tensor_from_list)
 
     def class_count_of(self, site: LossSite) -> ClassCount | None:
         """SPEC §15: the class count of a site in a Hydra or LightningCLI file: the command

@@ -93,6 +93,7 @@ class Project:
             strict=settings.strict if strict is None else strict,
             fix=self.overrides.fix,
             dialect=self.overrides.dialect or settings.dialect,
+            tensor_from_list=settings.tensor_from_list,
         )
 
     def _selection(self, settings: Settings) -> Selection:

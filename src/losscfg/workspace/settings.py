@@ -28,6 +28,7 @@ KEYS = (
     "extend-exclude",
     "respect-gitignore",
     "dialect",
+    "tensor-from-list",
 )
 
 
@@ -46,6 +47,7 @@ class Settings(NamedTuple):
     extend_exclude: tuple[str, ...] = ()
     respect_gitignore: bool = True
     dialect: str = AUTO  # SPEC §15: auto, fat, hydra, lightning
+    tensor_from_list: bool = False  # SPEC §15: the project registers a list-to-tensor type
 
     @property
     def folder(self) -> Path | None:
@@ -187,6 +189,11 @@ def _parse(table: Mapping[str, Any], path: Path) -> Settings:
         raise SettingsError(
             f"{path}: dialect must be one of {', '.join(DIALECTS)}, not {dialect!r}"
         )
+    tensor_from_list = table.get("tensor-from-list", False)
+    if not isinstance(tensor_from_list, bool):
+        raise SettingsError(
+            f"{path}: tensor-from-list must be true or false, not {tensor_from_list!r}"
+        )
     exclude = table.get("exclude")
     select = table.get("select")
     if select is not None and not select:
@@ -205,6 +212,7 @@ def _parse(table: Mapping[str, Any], path: Path) -> Settings:
         extend_exclude=_patterns(table.get("extend-exclude", []), "extend-exclude", path),
         respect_gitignore=respect_gitignore,
         dialect=dialect,
+        tensor_from_list=tensor_from_list,
     )
 
 

@@ -5,16 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from losscfg.diagnostics import Severity
-from losscfg.dialects.hydra import TARGET
 from losscfg.dialects.hydra_values import passed
-from losscfg.dialects.names import FAT, HYDRA
+from losscfg.dialects.names import FAT, HYDRA, LIGHTNING
 from losscfg.fix import remedies
 from losscfg.fix.remedies import Remedy, SetValue
 from losscfg.lint.context import Context, Finding
 from losscfg.lint.registry import rule
 
 
-@rule("LC301", "amp-unsafe-loss", Severity.ERROR, dialects=(FAT, HYDRA))
+@rule("LC301", "amp-unsafe-loss", Severity.ERROR, dialects=(FAT, HYDRA, LIGHTNING))
 def amp_unsafe_loss(ctx: Context) -> Iterator[Finding]:
     """`bce` with AMP: torch refuses binary_cross_entropy under CUDA autocast.
 
@@ -97,13 +96,13 @@ def _mixed_precision_sites(ctx: Context) -> Iterator[Finding]:
             continue
         instead = unsafe.get("loss")
         yield Finding(
-            site.at(TARGET),
+            site.class_path,
             f"{site.torch_class} is unsafe under CUDA autocast: with trainer.precision: "
             f"{precision}{where} the first batch on a GPU fails with '{unsafe['error']}'",
             hint=f"use {unsafe['instead']}, or train with trainer.precision: 32",
             fix=remedies.unsafe(
                 f"write {instead} (and drop the model's final sigmoid)",
-                SetValue(site.at(TARGET), instead, instead, keep_quotes=True),
+                SetValue(site.class_path, instead, instead, keep_quotes=True),
             )
             if instead
             else None,

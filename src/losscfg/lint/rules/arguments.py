@@ -1,6 +1,7 @@
-"""The arguments of a loss named by its torch.nn class (SPEC §15), as the class's constructor
-and its first batch take them: checks that LC102 and LC105 run on Hydra's sites (on the
-framework's files the same rules word the schema's errors, in `catalogue.py`)."""
+"""The arguments of a loss named by its torch.nn class (SPEC §15), as its builder (Hydra's
+instantiate, jsonargparse's parser), its constructor and its first batch take them: the checks
+that LC102–LC106 and LC108 run on Hydra's and LightningCLI's sites (on the framework's files
+the same rules word the schema's errors, in `catalogue.py`)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,9 @@ from losscfg.catalogue.schema import Parameter, describe, in_range
 from losscfg.diagnostics import Severity
 from losscfg.dialects.hydra import OWN_KEYS
 from losscfg.dialects.hydra_values import Built, TensorValue, Unresolved
+from losscfg.dialects.lightning import INIT_ARGS
+from losscfg.dialects.lightning import OWN_KEYS as LIGHTNING_KEYS
+from losscfg.dialects.names import HYDRA, LIGHTNING
 from losscfg.dialects.site import LossSite
 from losscfg.fix.remedies import Remedy, RemoveEntry, RenameKey, SetValue, safe, unsafe
 from losscfg.lint.context import FILE_KEYS, Context, Finding
@@ -20,7 +24,8 @@ from losscfg.load.values import closest, kind, number_like, quoted, show, sole_c
 
 
 def unknown_arguments(ctx: Context) -> Iterator[Finding]:
-    """Keys of a site that its class's constructor does not take."""
+    """Keys of a site that its class's constructor does not take; in a LightningCLI file also
+    a key beside `class_path` that belongs under `init_args`."""
     for site in ctx.sites:
         assert site.spec is not None
         taken = list(site.spec.parameters)
@@ -35,14 +40,50 @@ def unknown_arguments(ctx: Context) -> Iterator[Finding]:
                 fix = unsafe(f"rename {key} to {sole}", RenameKey(site.at(key), sole))
             yield Finding(
                 site.at(key),
-                f"unknown argument {quoted(key)} for {site.torch_class}: instantiate fails with "
-                f"\"TypeError: {name}.__init__() got an unexpected keyword argument '{key}'\"",
+                f"unknown argument {quoted(key)} for {site.torch_class}: {_refusal(site, key)}",
                 f"did you mean {suggestion!r}?"
                 if suggestion
                 else f"remove {key!r}; {name} takes: {', '.join(taken)}",
                 at_key=True,
                 fix=fix,
             )
+        if site.dialect == LIGHTNING:
+            yield from _beside_class_path(ctx, site)
+
+
+def _refusal(site: LossSite, key: str) -> str:
+    name = _class_name(site)
+    if site.dialect == LIGHTNING and site.places and site.places[key][-1] == INIT_ARGS:
+        return f"the parser refuses it (\"Option '{key}' is not accepted\")"
+    return (
+        f'{"instantiate" if site.dialect == HYDRA else "the build"} fails with "TypeError: '
+        f"{name}.__init__() got an unexpected keyword argument '{key}'\""
+    )
+
+
+def _beside_class_path(ctx: Context, site: LossSite) -> Iterator[Finding]:
+    mapping = _at(ctx.document.data, site.path)
+    if not isinstance(mapping, dict):
+        return
+    assert site.spec is not None
+    for key in mapping:
+        if isinstance(key, str) and key not in LIGHTNING_KEYS:
+            where = ".".join(map(str, site.path))
+            yield Finding(
+                (*site.path, key),
+                f"{quoted(key)} is beside class_path, not under init_args: the parser refuses "
+                f'it ("Parser key "{where}": ... Option \'class_path\' is not accepted")',
+                f"move {key} under init_args"
+                if key in site.spec.parameters
+                else f"remove {key!r}, or move it under init_args",
+                at_key=True,
+            )
+
+
+def _at(data: Any, path: tuple[Any, ...]) -> Any:
+    for part in path:
+        data = data[part]
+    return data
 
 
 def invalid_choices(ctx: Context) -> Iterator[Finding]:
@@ -56,7 +97,9 @@ def invalid_choices(ctx: Context) -> Iterator[Finding]:
                 else None
             )
             value = site.value(argument)
-            if choices is None or _matches(value, choices) or isinstance(value, Unresolved):
+            if choices is None or isinstance(value, Unresolved):
+                continue
+            if _matches(value, choices) and (site.dialect != LIGHTNING or _typed(value, choices)):
                 continue
             words = [str(choice) for choice in choices]
             sole = sole_close(value, words) if isinstance(value, str) else None
@@ -74,6 +117,11 @@ def invalid_choices(ctx: Context) -> Iterator[Finding]:
                 if sole is not None
                 else None,
             )
+
+
+def _typed(value: object, choices: list[object]) -> bool:
+    """jsonargparse checks the annotation first: MultiMarginLoss's `p: int` refuses 2.0."""
+    return any(type(value) is type(choice) for choice in choices)
 
 
 def _matches(value: object, choices: list[object]) -> bool:
@@ -138,6 +186,8 @@ def _type_finding(
         return None
     name = _class_name(site)
     written = site.written[argument]
+    if site.dialect == LIGHTNING:
+        return _unparsed(site, argument, parameter, kinds, value)
     if parameter.truthy:
         if not isinstance(value, str):
             return None
@@ -169,6 +219,26 @@ def _type_finding(
     return Finding(
         site.at(argument),
         message,
+        _type_hint(argument, value, kinds),
+        fix=_retyped(site, argument, value, kinds),
+    )
+
+
+#: The annotation jsonargparse names when it refuses a value.
+_ANNOTATION = {"number": "float", "integer": "int", "boolean": "bool", "array": "tuple"}
+
+
+def _unparsed(
+    site: LossSite, argument: str, parameter: Parameter, kinds: list[Any], value: Any
+) -> Finding:
+    """A LightningCLI argument that jsonargparse refuses for its annotation (a string that
+    spells no value of it, a boolean for a float, a float for an int)."""
+    annotation = _ANNOTATION.get(str(kinds[0]), str(kinds[0]))
+    return Finding(
+        site.at(argument),
+        f"{argument} is {kind(value)} {show(value)}, not {describe(parameter.schema)}: the parser "
+        f'refuses it ("Parser key "{argument}": Expected a <class \'{annotation}\'>. Got '
+        f'value: {show(value).strip(chr(39))}")',
         _type_hint(argument, value, kinds),
         fix=_retyped(site, argument, value, kinds),
     )
@@ -391,3 +461,36 @@ def _consequence(site: LossSite, argument: str, value: float) -> str:
     if argument == "label_smoothing" and value < 0:
         return "torch smooths only when it is above 0, so the loss is plain cross-entropy"
     return f"{_class_name(site)} refuses it when it is built or on the first batch"
+
+
+def coerced_strings(ctx: Context) -> Iterator[Finding]:
+    """LightningCLI arguments written as a string that jsonargparse converts to exactly the
+    value it spells (`'0.1'` is 0.1, `'false'` False): it trains, but other tools see text."""
+    for site in ctx.sites:
+        if site.dialect != LIGHTNING:
+            continue
+        for argument in sorted(site.arguments):
+            judged = _judged(site, argument)
+            written = site.written[argument]
+            if judged is None or not isinstance(written, str) or isinstance(judged[1], str):
+                continue
+            value = judged[1]
+            if "${" in written or not isinstance(value, bool | int | float):
+                continue
+            spelling = _spelling(value)
+            yield Finding(
+                site.at(argument),
+                f"{argument} is the string {quoted(written)}: jsonargparse converts it to "
+                f"{spelling}, so it trains, but a YAML reader, an editor and the schema see a "
+                "string",
+                f"write {argument}: {spelling}",
+                fix=safe(
+                    f"write {argument}: {spelling}", SetValue(site.at(argument), value, spelling)
+                ),
+            )
+
+
+def _spelling(value: bool | int | float) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return yaml_float(value) if isinstance(value, float) else str(value)

@@ -25,7 +25,7 @@ from losscfg.catalogue.schema import (
 )
 from losscfg.diagnostics import Severity
 from losscfg.dialects.conversions import Converted, convert
-from losscfg.dialects.names import FAT, HYDRA
+from losscfg.dialects.names import FAT, HYDRA, LIGHTNING
 from losscfg.fix.remedies import (
     MoveEntry,
     Remedy,
@@ -39,6 +39,7 @@ from losscfg.fix.remedies import (
 from losscfg.lint.context import Context, Finding, SchemaError
 from losscfg.lint.registry import declare, explains, rule
 from losscfg.lint.rules.arguments import (
+    coerced_strings,
     invalid_choices,
     null_arguments,
     outside_range,
@@ -127,7 +128,7 @@ UNKNOWN_PARAMETER = declare(
     `_convert_`, `_recursive_`) that the class's constructor does not take: instantiate fails,
     `TypeError: CrossEntropyLoss.__init__() got an unexpected keyword argument 'weigth'`.
     """,
-)._replace(check=unknown_arguments, dialects=frozenset({"hydra"}))
+)._replace(check=unknown_arguments, dialects=frozenset({HYDRA, LIGHTNING}))
 
 WRONG_TYPE = declare(
     "LC103",
@@ -179,10 +180,10 @@ WRONG_TYPE = declare(
     `2.0` as `2` and `0`/`1` as `false`/`true` where torch wants an integer or a boolean (safe
     fixes: the value the file spells, in the type torch takes).
     """,
-)._replace(check=wrong_types, dialects=frozenset({"hydra"}))
+)._replace(check=wrong_types, dialects=frozenset({HYDRA, LIGHTNING}))
 
 
-@rule("LC104", "out-of-range", Severity.ERROR, dialects=(FAT, HYDRA))
+@rule("LC104", "out-of-range", Severity.ERROR, dialects=(FAT, HYDRA, LIGHTNING))
 def out_of_range(ctx: Context) -> Iterator[Finding]:
     """A number outside its range, or not finite.
 
@@ -276,8 +277,14 @@ COERCED_STRING = declare(
 
     `--fix` writes the number (or true/false) in the shortest spelling PyYAML reads as that
     value (a safe fix: the trainer gets the same value).
+
+    ## In a LightningCLI file
+    jsonargparse converts a string to the argument's annotated type before anything is built:
+    `label_smoothing: '0.1'` is 0.1 and `log_target: 'false'` False, so it trains; the warning
+    says that other readers see a string. `--fix` writes the value (a safe fix). (In a Hydra
+    file the string reaches torch, which refuses it: LC103, an error.)
     """,
-)
+)._replace(check=coerced_strings, dialects=frozenset({LIGHTNING}))
 
 INVALID_CHOICE = declare(
     "LC105",
@@ -310,7 +317,7 @@ INVALID_CHOICE = declare(
     The same for the arguments of a `_target_: torch.nn.…` class: `reduction: mean_` builds,
     and the first batch fails with `ValueError: mean_ is not a valid value for reduction`.
     """,
-)._replace(check=invalid_choices, dialects=frozenset({"hydra"}))
+)._replace(check=invalid_choices, dialects=frozenset({HYDRA, LIGHTNING}))
 
 NULL_PARAMETER = declare(
     "LC106",
@@ -352,7 +359,7 @@ NULL_PARAMETER = declare(
     null `ignore_index`: no finding). `--fix` removes the argument, so that torch's default
     applies, as for the framework's files.
     """,
-)._replace(check=null_arguments, dialects=frozenset({"hydra"}))
+)._replace(check=null_arguments, dialects=frozenset({HYDRA, LIGHTNING}))
 
 
 @rule("LC107", "name-case", Severity.WARNING)

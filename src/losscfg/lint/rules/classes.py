@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from losscfg.diagnostics import Severity
-from losscfg.dialects.names import FAT, HYDRA
+from losscfg.dialects.names import FAT, HYDRA, LIGHTNING
 from losscfg.fix.remedies import Remedy, SetValue, unsafe
 from losscfg.lint.context import Context, Finding
 from losscfg.lint.registry import rule
 from losscfg.lint.rules.weights import numbers, tensor_argument
 
 
-@rule("LC203", "class-count-unknown", Severity.INFO, dialects=(FAT, HYDRA))
+@rule("LC203", "class-count-unknown", Severity.INFO, dialects=(FAT, HYDRA, LIGHTNING))
 def class_count_unknown(ctx: Context) -> Iterator[Finding]:
     """A length check was skipped because the class count is unknown.
 

@@ -8,14 +8,16 @@ from typing import Any
 
 from losscfg.catalogue.schema import CLASS_INDICES
 from losscfg.diagnostics import Severity
-from losscfg.dialects.names import FAT, HYDRA
+from losscfg.dialects.names import FAT, HYDRA, LIGHTNING
 from losscfg.lint.context import Context, Finding
 from losscfg.lint.registry import rule
 
 LABELS = "labels"  # the dry-run fed the trainer's class labels (losscfg.dryrun.run.LABELS)
 
 
-@rule("LC501", "dry-run-failed", Severity.ERROR, after_dry_run=True, dialects=(FAT, HYDRA))
+@rule(
+    "LC501", "dry-run-failed", Severity.ERROR, after_dry_run=True, dialects=(FAT, HYDRA, LIGHTNING)
+)
 def dry_run_failed(ctx: Context) -> Iterator[Finding]:
     """Building or running the loss with torch raised an error (dry-run only).
 
@@ -45,6 +47,11 @@ def dry_run_failed(ctx: Context) -> Iterator[Finding]:
     ## Fix
     Read torch's message; most causes have a static rule too (LC201, LC207, LC301, ...) that
     says what to change.
+
+    ## In a Hydra file
+    Each torch.nn loss site is built with `hydra.utils.instantiate` and fed inputs natural to
+    its class; the finding points at the `_target_` of the site that failed, with Hydra's or
+    torch's words (`Error locating target 'my.missing.distance'`).
     """
     failure = ctx.dry_run.failure if ctx.dry_run else None
     if failure is None or failure.non_finite:
@@ -62,7 +69,13 @@ def dry_run_failed(ctx: Context) -> Iterator[Finding]:
     yield Finding(_where(ctx), failure.message, hint)
 
 
-@rule("LC502", "dry-run-non-finite", Severity.ERROR, after_dry_run=True, dialects=(FAT, HYDRA))
+@rule(
+    "LC502",
+    "dry-run-non-finite",
+    Severity.ERROR,
+    after_dry_run=True,
+    dialects=(FAT, HYDRA, LIGHTNING),
+)
 def dry_run_non_finite(ctx: Context) -> Iterator[Finding]:
     """The loss or a gradient is NaN or infinite in the dry-run.
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from losscfg.diagnostics import Severity
-from losscfg.dialects.names import FAT, HYDRA
+from losscfg.dialects.names import FAT, HYDRA, LIGHTNING
 from losscfg.lint.context import Context, Finding
 from losscfg.lint.registry import rule
 from losscfg.lint.rules.weights import numbers
 
 
-@rule("LC208", "full-label-smoothing", Severity.WARNING, dialects=(FAT, HYDRA))
+@rule("LC208", "full-label-smoothing", Severity.WARNING, dialects=(FAT, HYDRA, LIGHTNING))
 def full_label_smoothing(ctx: Context) -> Iterator[Finding]:
     """`label_smoothing: 1.0` makes every target uniform: nothing is learned.
 

@@ -7,14 +7,14 @@ from typing import Any
 
 from losscfg.catalogue.schema import Parameter
 from losscfg.diagnostics import Severity
-from losscfg.dialects.names import FAT, HYDRA
+from losscfg.dialects.names import FAT, HYDRA, LIGHTNING
 from losscfg.dialects.site import LossSite
 from losscfg.fix.remedies import SetValue, unsafe
 from losscfg.lint.context import Context, Finding
 from losscfg.lint.registry import rule
 
 
-@rule("LC401", "kl-div-mean", Severity.WARNING, dialects=(FAT, HYDRA))
+@rule("LC401", "kl-div-mean", Severity.WARNING, dialects=(FAT, HYDRA, LIGHTNING))
 def kl_div_mean(ctx: Context) -> Iterator[Finding]:
     """kl_div with `reduction: mean` is not the KL divergence.
 

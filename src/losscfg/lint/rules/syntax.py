@@ -100,6 +100,10 @@ DUPLICATE_KEY = declare(
 
     ## Fix
     Keep one of the two keys.
+
+    ## In a Hydra file
+    OmegaConf refuses the whole file when it is composed: `ConstructorError: while
+    constructing a mapping ... found duplicate key label_smoothing`.
     """,
 )
 

@@ -1,5 +1,5 @@
-"""Rules of the dialects that name a torch.nn class (SPEC §15): Hydra's `_target_` (and, as its
-front-end comes, LightningCLI's `class_path`). They read the file's loss sites."""
+"""Rules of the dialects that name a torch.nn class (SPEC §15): Hydra's `_target_` and
+LightningCLI's `class_path`. They read the file's loss sites."""
 
 from __future__ import annotations
 
@@ -9,16 +9,16 @@ from typing import Any
 from losscfg.diagnostics import Severity
 from losscfg.dialects.hydra import TARGET, unknown_targets
 from losscfg.dialects.hydra_values import Unresolved
+from losscfg.dialects.lightning import unknown_classes
+from losscfg.dialects.names import HYDRA, LIGHTNING
 from losscfg.dialects.site import LossSite
 from losscfg.fix.remedies import Remedy, SetValue, safe, unsafe
 from losscfg.lint.context import Context, Finding
 from losscfg.lint.registry import rule
 from losscfg.load.values import show, yaml_float
 
-HYDRA, LIGHTNING = "hydra", "lightning"
 
-
-@rule("LC110", "unknown-target", Severity.ERROR, dialects=(HYDRA,))
+@rule("LC110", "unknown-target", Severity.ERROR, dialects=(HYDRA, LIGHTNING))
 def unknown_target(ctx: Context) -> Iterator[Finding]:
     """A `_target_` means a torch.nn loss but names none that Hydra can import.
 
@@ -43,6 +43,7 @@ def unknown_target(ctx: Context) -> Iterator[Finding]:
     With `--fix --unsafe-fixes` the likely class is written (an unsafe fix: another class
     trains; where only the case differs, `--fix` alone makes it).
     """
+    yield from _unknown_classes(ctx)
     for found in unknown_targets(ctx.document.data, ctx.schema.classes()):
         message = (
             f"_target_ {show(found.target, longest=200)} names no loss class Hydra can import: "
@@ -63,7 +64,34 @@ def unknown_target(ctx: Context) -> Iterator[Finding]:
         )
 
 
-@rule("LC111", "list-for-tensor", Severity.ERROR, dialects=(HYDRA,))
+def _unknown_classes(ctx: Context) -> Iterator[Finding]:
+    """LightningCLI: a `class_path` or bare `torch.nn.` string that names no loss class."""
+    for found in unknown_classes(ctx.document.data, ctx.schema.classes()):
+        module, _, name = found.written.rpartition(".")
+        refusal = (
+            f"No module named '{module}'"
+            if not found.written.startswith("torch.")
+            else f"module '{module}' has no attribute '{name}'"
+        )
+        message = (
+            f"{show(found.written, longest=200)} names no loss class: the parser refuses it "
+            f"(\"Problem with given class_path '{found.written}': {refusal}\")"
+        )
+        if found.meant is None:
+            yield Finding(found.path, message, "see `losscfg losses` for the classes")
+            continue
+        same_but_case = found.meant.lower() == found.written.lower()
+        make = safe if same_but_case else unsafe
+        change = SetValue(found.path, found.meant, found.meant, keep_quotes=True)
+        yield Finding(
+            found.path,
+            message,
+            f"did you mean {found.meant!r}?",
+            fix=make(f"write {found.meant}", change),
+        )
+
+
+@rule("LC111", "list-for-tensor", Severity.ERROR, dialects=(HYDRA, LIGHTNING))
 def list_for_tensor(ctx: Context) -> Iterator[Finding]:
     """A tensor argument (`weight`, `pos_weight`) written as a YAML list or a number.
 
@@ -100,6 +128,9 @@ def list_for_tensor(ctx: Context) -> Iterator[Finding]:
             if parameter is None or not parameter.is_tensor or not _list_or_number(value):
                 continue
             kind = "a YAML list" if isinstance(value, list) else "a number"
+            if site.dialect == LIGHTNING:
+                yield _unregistered(site, argument, kind, value)
+                continue
             held = (
                 "omegaconf.listconfig.ListConfig"
                 if isinstance(value, list)
@@ -112,6 +143,18 @@ def list_for_tensor(ctx: Context) -> Iterator[Finding]:
                 f"build the tensor: {argument}: {{_target_: torch.tensor, data: ...}}",
                 fix=_as_tensor(site, argument, value) if value is site.written[argument] else None,
             )
+
+
+def _unregistered(site: LossSite, argument: str, kind: str, value: Any) -> Finding:
+    return Finding(
+        site.at(argument),
+        f'{argument} is {kind}, not a tensor: the parser refuses it ("Parser key '
+        f'"{argument}": Does not validate against any of the Union subtypes ... Not a valid '
+        f'subclass of Tensor ... Given value: {show(value)}")',
+        "jsonargparse builds no tensor from YAML: register a list-to-tensor type in the project "
+        "(jsonargparse.typing.register_type) and set tensor-from-list = true in losscfg's "
+        "settings, or build the loss in code",
+    )
 
 
 def _list_or_number(value: Any) -> bool:

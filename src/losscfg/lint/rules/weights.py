@@ -7,7 +7,7 @@ from typing import Any, NamedTuple
 
 from losscfg.diagnostics import Severity
 from losscfg.dialects.hydra_values import TensorValue
-from losscfg.dialects.names import FAT, HYDRA
+from losscfg.dialects.names import FAT, HYDRA, LIGHTNING
 from losscfg.dialects.site import LossSite
 from losscfg.fix.remedies import Remedy, SetValue, safe
 from losscfg.lint.context import FILE_KEYS, Context, Finding, SchemaError
@@ -28,7 +28,7 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-@rule("LC201", "weight-length", Severity.ERROR, dialects=(FAT, HYDRA))
+@rule("LC201", "weight-length", Severity.ERROR, dialects=(FAT, HYDRA, LIGHTNING))
 def weight_length(ctx: Context) -> Iterator[Finding]:
     """`weight` does not have one entry per class.
 
@@ -80,7 +80,7 @@ def weight_length(ctx: Context) -> Iterator[Finding]:
             )
 
 
-@rule("LC202", "pos-weight-length", Severity.ERROR, dialects=(FAT, HYDRA))
+@rule("LC202", "pos-weight-length", Severity.ERROR, dialects=(FAT, HYDRA, LIGHTNING))
 def pos_weight_length(ctx: Context) -> Iterator[Finding]:
     """`pos_weight` has neither 1 entry nor one per class.
 
@@ -125,7 +125,7 @@ def pos_weight_length(ctx: Context) -> Iterator[Finding]:
             )
 
 
-@rule("LC206", "zero-weights", Severity.ERROR, dialects=(FAT, HYDRA))
+@rule("LC206", "zero-weights", Severity.ERROR, dialects=(FAT, HYDRA, LIGHTNING))
 def zero_weights(ctx: Context) -> Iterator[Finding]:
     """Every entry of `weight` is 0.
 
@@ -156,7 +156,7 @@ def zero_weights(ctx: Context) -> Iterator[Finding]:
             )
 
 
-@rule("LC207", "integer-weights", Severity.ERROR, dialects=(FAT, HYDRA))
+@rule("LC207", "integer-weights", Severity.ERROR, dialects=(FAT, HYDRA, LIGHTNING))
 def integer_weights(ctx: Context) -> Iterator[Finding]:
     """`weight` holds only integers, which torch turns into an int64 tensor.
 
