@@ -259,6 +259,24 @@ async def test_completion(client: LanguageClient, tmp_path: Path) -> None:
 
 
 @pytest.mark.asyncio
+async def test_hover_and_completion_on_a_hydra_site(client: LanguageClient, tmp_path: Path) -> None:
+    copy = tmp_path / "train.yaml"
+    text = (
+        "model:\n"
+        "  criterion:\n"
+        "    _target_: torch.nn.CrossEntropyLoss\n"
+        "    ignore_index: 255\n"
+        "    \n"
+    )
+    uri = await _open(client, copy, text)
+    on_argument = await _hover(client, uri, 3, 6)
+    assert on_argument.startswith("**ignore_index** (torch.nn.CrossEntropyLoss): an integer")
+    assert "**Cross-entropy**: `torch.nn.CrossEntropyLoss`" in on_argument
+    assert (await _hover(client, uri, 2, 20)).startswith("**Cross-entropy**: ")
+    assert await _complete(client, uri, 4, 4) == ["weight: ", "reduction: ", "label_smoothing: "]
+
+
+@pytest.mark.asyncio
 async def test_a_change_that_breaks_the_file_publishes_lc001(
     client: LanguageClient, tmp_path: Path
 ) -> None:

@@ -16,6 +16,8 @@ from functools import cache
 from importlib import resources
 from typing import Any, NamedTuple
 
+from losscfg.catalogue.hydra_export import add_hydra_sites
+
 SCHEMA_FILE = "losscfg.schema.json"
 SECTIONS = ("loss", "model", "dataset", "amp")
 
@@ -455,6 +457,8 @@ def exported(draft: str = DRAFT_7, document: dict[str, Any] | None = None) -> di
     - `x-` keywords (losscfg's own facts) and `$id` go: editors read neither, and some
       yaml-language-server versions resolve references against an `$id` that is not the
       file's own address;
+    - Hydra's loss sites are checked at any depth against their torch.nn class
+      (`losscfg.catalogue.hydra_export`);
     - in draft-07, `$defs` becomes `definitions`.
     """
     if draft not in DIALECTS:
@@ -463,6 +467,7 @@ def exported(draft: str = DRAFT_7, document: dict[str, Any] | None = None) -> di
     definitions = root["$defs"]
     _describe_loss_names(definitions["loss"], _read_catalogue(root))
     _match_loss_names_in_any_case(definitions["loss"])
+    add_hydra_sites(root)
     for node in _schemas(root):
         _editor_defaults(node)
         _also_in_markdown(node)

@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
 
+from losscfg.catalogue.hydra_export import LOSS_MODULE, OWN_KEY_DESCRIPTIONS
+from losscfg.catalogue.hydra_export import TARGET as TARGET
 from losscfg.catalogue.schema import TORCH_NN, Loss
 from losscfg.dialects.hydra_values import passed
 from losscfg.dialects.names import HYDRA
@@ -16,11 +18,10 @@ from losscfg.load.document import Document, Path
 from losscfg.load.values import closest
 
 DIALECT = HYDRA
-TARGET = "_target_"
 #: Keys of a `_target_` mapping that Hydra reads itself and never passes to the constructor.
-OWN_KEYS = frozenset({TARGET, "_args_", "_partial_", "_convert_", "_recursive_"})
+OWN_KEYS = frozenset(OWN_KEY_DESCRIPTIONS)
 #: The module paths under which Hydra finds torch.nn's loss classes.
-MODULES = ("torch.nn.modules.loss.", TORCH_NN)  # the longer first
+MODULES = (LOSS_MODULE, TORCH_NN)  # the longer first
 
 
 def torch_class(target: Any) -> str | None:

@@ -13,19 +13,20 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from losscfg.catalogue.schema import Loss, Parameter, catalogue
+from losscfg.catalogue.schema import Loss, Parameter, catalogue, default_schema
 from losscfg.diagnostics import Diagnostic, FileReport, FixMode
+from losscfg.dialects.hydra import TARGET
 from losscfg.fix.edits import Lines
 from losscfg.lint.check import Options, check_source
 from losscfg.lint.rules import default_registry, find
-from losscfg.load.document import Document, Node, load
+from losscfg.load.document import Document, load
 from losscfg.load.values import show
+from losscfg.server import hydra_sites
+from losscfg.server.pages import class_page, loss_page, parameter_page
+from losscfg.server.places import Place, key_above, place_at
 from losscfg.workspace.fixing import fix_text
 from losscfg.workspace.project import Project
 from losscfg.workspace.settings import SettingsError
-
-#: Where a key or value of the document stands: a path and whether the cursor is on the key.
-Path_ = tuple[Any, ...]
 
 
 class Lint(NamedTuple):
@@ -59,52 +60,13 @@ def options_for(path: str) -> tuple[Options, str | None]:
         return Options(), str(problem)
 
 
-# --- where the cursor is -------------------------------------------------------------------
-
-
-class Place(NamedTuple):
-    path: Path_
-    on_key: bool
-
-
-def place_at(document: Document, line: int, column: int) -> Place | None:
-    """The key or value at a position: the deepest one whose text holds it."""
-    node: Node | None = document.root
-    path: Path_ = ()
-    found: Place | None = None
-    while node is not None:
-        child = None
-        if node.entries is not None:
-            for key, entry in node.entries.items():
-                if entry.merged:
-                    continue
-                if _holds(entry.key_position, line, column):
-                    return Place((*path, key), True)
-                if _holds(entry.node.position, line, column):
-                    child, path = entry.node, (*path, key)
-                    found = Place(path, False)
-                    break
-        elif node.items is not None:
-            for index, item in enumerate(node.items):
-                if _holds(item.position, line, column):
-                    child, path = item, (*path, index)
-                    found = Place(path, False)
-                    break
-        node = child
-    return found
-
-
-def _holds(position: tuple[int, int, int, int], line: int, column: int) -> bool:
-    start, end = position[:2], position[2:]
-    return start <= (line, column) <= end and start != end
-
-
 # --- hover ---------------------------------------------------------------------------------
 
 
 def hover(text: str, line: int, column: int, report: FileReport | None) -> str | None:
-    """Markdown for the thing under the cursor: a loss name, a loss parameter, a code in a
-    suppression comment; and the pages of the rules whose diagnostics are there."""
+    """Markdown for the thing under the cursor: a loss name, a loss parameter, a Hydra site's
+    class or argument, a code in a suppression comment; and the pages of the rules whose
+    diagnostics are there."""
     parts = []
     code = _suppressed_code_at(text, line, column)
     if code is not None:
@@ -112,7 +74,9 @@ def hover(text: str, line: int, column: int, report: FileReport | None) -> str |
     else:
         document = load(text)
         place = place_at(document, line, column) if document.ok else None
-        if place is not None:
+        if place is not None and hydra_sites.is_hydra(document, report):
+            parts.extend(hydra_sites.hover_pages(place, hydra_sites.sites(document)))
+        elif place is not None:
             parts.extend(_hover_place(place, document))
     if report is not None:
         for d in report.diagnostics:
@@ -160,28 +124,6 @@ def _hover_place(place: Place, document: Document) -> Iterator[str]:
                 break
 
 
-def loss_page(loss: Loss, *, default: bool = False) -> str:
-    lines = [
-        f"**{loss.name}**{' (the default loss)' if default else ''}: `{loss.torch_class}`",
-        "",
-        loss.description,
-        "",
-    ]
-    if loss.parameters:
-        lines += ["| parameter | type | default |", "|---|---|---|"]
-        for name, parameter in loss.parameters.items():
-            default_text = f"`{show(parameter.default)}`" if parameter.has_default else "none"
-            lines.append(f"| `{name}` | {parameter.expected} | {default_text} |")
-    else:
-        lines.append("No parameters besides `name`.")
-    return "\n".join(lines)
-
-
-def parameter_page(name: str, parameter: Parameter, loss: str) -> str:
-    default = f"default `{show(parameter.default)}`" if parameter.has_default else "no default"
-    return f"**{name}** ({loss}): {parameter.expected}; {default}\n\n{parameter.description}"
-
-
 _SUPPRESSION = re.compile(r"#\s*losscfg:\s*disable(?:-file)?\s*=\s*(?P<codes>[\w\-, ]+)")
 
 
@@ -215,7 +157,9 @@ _KEY_LINE = re.compile(r"^(?P<indent>[ ]*)(?P<key>[\w\-]+)[ \t]*:[ \t]*(?:#.*)?$
 
 def completions(text: str, line: int, column: int, report: FileReport | None) -> list[Completion]:
     """What may be written at the cursor: loss names at `loss.name`, the loss's parameters
-    not yet written under `loss:`, and values losscfg accepts for a parameter."""
+    not yet written under `loss:`, and values losscfg accepts for a parameter; in a Hydra
+    file, a site's arguments not yet written, their values, and torch.nn's loss classes at
+    `_target_`."""
     lines = text.splitlines() or [""]
     if line >= len(lines):
         lines += [""] * (line - len(lines) + 1)
@@ -223,11 +167,56 @@ def completions(text: str, line: int, column: int, report: FileReport | None) ->
     indent = len(before) - len(before.lstrip(" "))
     section = _section(lines, line, indent)
     value = re.match(r"^[ ]*(?P<key>[\w\-]+)[ \t]*:[ \t]*(?P<typed>[\w.\-\[]*)$", before)
+    if TARGET in text:
+        key = value.group("key") if value is not None else None
+        found = _hydra_completions(lines, line, before, key, report)
+        if found is not None:
+            return found
     if value is not None:
         return _values(section, value.group("key"), text, report)
     if re.match(r"^[ ]+[\w\-]*$", before) and section == ("loss",):
         return _parameters(text)
     return []
+
+
+def _hydra_completions(
+    lines: list[str], line: int, before: str, key: str | None, report: FileReport | None
+) -> list[Completion] | None:
+    """Completions in a Hydra file at a line where the text `before` the cursor types `key`'s
+    value (None: a key); None when the file is no Hydra file."""
+    indent = len(before) - len(before.lstrip(" "))
+    typed = f"{' ' * indent}{key}:" if key is not None else ""
+    document = load("\n".join([*lines[:line], typed, *lines[line + 1 :]]) + "\n")
+    if not hydra_sites.is_hydra(document, report):
+        return None
+    if key == TARGET:
+        return [
+            Completion(name, name, loss.title, class_page(loss), "enum")
+            for name, loss in default_schema().classes().items()
+        ]
+    if key is None and not re.fullmatch(r"[ ]*[\w\-]*", before):
+        return []
+    key_line = line if key is not None else key_above(lines, line, indent)
+    site = hydra_sites.site_with_key(document, key_line, indent) if key_line is not None else None
+    if site is None or site.spec is None:
+        return []
+    if key is None:
+        return [
+            Completion(
+                name, f"{name}: ", _detail(p), parameter_page(name, p, site.spec.name), "property"
+            )
+            for name, p in site.spec.parameters.items()
+            if name not in site.written and p.replaced_by is None
+        ]
+    parameter = site.spec.parameters.get(key)
+    if parameter is None or parameter.is_tensor:
+        return []
+    return list(_parameter_values(key, parameter, report))
+
+
+def _detail(parameter: Parameter) -> str:
+    default = f"default {show(parameter.default)}" if parameter.has_default else "required"
+    return f"{parameter.expected}; {default}"
 
 
 def _section(lines: Sequence[str], line: int, indent: int) -> tuple[str, ...]:
