@@ -155,18 +155,15 @@ def test_a_search_checks_a_file_with_a_torch_nn_target_and_skips_others(
     assert [s["path"] for s in report["skipped"]] == ["configs/model/net.yaml"]
 
 
-def test_a_dry_run_leaves_a_lightning_file_alone_for_now(in_tmp: Path) -> None:
+def test_a_dry_run_of_a_file_with_no_torch_nn_loss_says_so(in_tmp: Path) -> None:
     path = write(in_tmp, "m.yaml", "model:\n  class_path: my.Module\n")
     report = check_source(path.read_text(), "m.yaml", Options(), dry_run=_never)
     assert report.dry_run_status is DryRunStatus.NOT_RUN
-    assert report.not_run_because == (
-        "the dry-run builds the framework's and Hydra's losses; with lightning's builder it "
-        "is still to come"
-    )
+    assert report.not_run_because == "the file has no torch.nn loss to build"
 
 
 def _never(context: Any) -> Any:
-    raise AssertionError("the dry-run built a LightningCLI file's loss")
+    raise AssertionError("the dry-run built a loss of a file that has none")
 
 
 DIALECT_CONFIGS = sorted(DIALECT_FILES.rglob("*.yaml")) if DIALECT_FILES.is_dir() else []

@@ -279,9 +279,9 @@ def test_a_hydra_file_is_dry_run_with_hydra(cli: CliRunner, in_tmp: Path) -> Non
 def test_a_dry_run_without_hydra_is_a_usage_error_naming_the_extra(
     cli: CliRunner, in_tmp: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from losscfg.dryrun import hydra_run
+    from losscfg.dryrun import builders
 
-    monkeypatch.setattr(hydra_run.importlib.util, "find_spec", lambda name: None)
+    monkeypatch.setattr(builders.importlib.util, "find_spec", lambda name: None)
     write(in_tmp, "ce.yaml", "_target_: torch.nn.CrossEntropyLoss\n")
     result = cli.invoke(app, ["dry-run", "ce.yaml"])
     assert result.exit_code == 2

@@ -112,7 +112,13 @@ def test_no_invented_repository_address() -> None:
 
 
 def test_the_local_install_commands_are_shown() -> None:
-    assert set(_LOCAL_INSTALL.findall(README)) == {".", "'.[torch]'", "'.[lsp]'", "'.[hydra]'"}
+    assert set(_LOCAL_INSTALL.findall(README)) == {
+        ".",
+        "'.[torch]'",
+        "'.[lsp]'",
+        "'.[hydra]'",
+        "'.[lightning]'",
+    }
 
 
 @pytest.mark.network

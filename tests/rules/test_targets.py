@@ -1,4 +1,4 @@
-"""LC110, LC111, LC112, LC114 (losscfg.lint.rules.targets): the traps of a loss named by its
+"""LC110, LC111, LC112, LC113, LC114 (losscfg.lint.rules.targets): the traps of a loss named by its
 torch.nn class, as Hydra's instantiate meets them (SPEC §15, DIALECT_FACTS.md)."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from helpers import check, only, position, yaml
-from losscfg.diagnostics import Applicability, FixMode
+from losscfg.diagnostics import Applicability, FixMode, Severity
 from losscfg.lint.check import Options
 from losscfg.workspace.fixing import fix_text
 
@@ -88,7 +88,8 @@ def test_a_weight_list_is_no_tensor() -> None:
         "criterion:\n  _target_: torch.nn.CrossEntropyLoss\n"
         "  weight: {_target_: torch.tensor, data: [1.0, 2.0, 1.0]}  # per class\n"
     )
-    assert check(_fixed(text)) == []
+    assert [d.code for d in check(_fixed(text))] == ["LC203"]  # an info: no class count
+    assert check(_fixed(text), num_classes=3) == []
 
 
 def test_a_pos_weight_number_is_no_tensor_and_keeps_its_integers_where_they_train() -> None:
@@ -139,3 +140,20 @@ def test_the_framework_s_files_never_get_these_rules() -> None:
     `weight` lists are what its factory wants."""
     codes = [d.code for d in check("loss:\n  name: cross_entropy\n  weight: [1.0, 2.0]\n")]
     assert not {"LC110", "LC111", "LC112", "LC114"} & set(codes)
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "why"),
+    [
+        ("_target_: torch.nn.NLLLoss\nignore_index: ???\n", 2, "??? must be given when the job"),
+        (
+            "m:\n  class_path: torch.nn.NLLLoss\n  init_args:\n    ignore_index: ${data.ignore}\n",
+            4,
+            "data.ignore is not in this file",
+        ),
+    ],
+)
+def test_lc113_notes_a_value_only_the_job_knows(text: str, line: int, why: str) -> None:
+    d = only(text, "LC113")
+    assert d.severity is Severity.INFO and d.line == line
+    assert why in d.message and d.message.endswith("so its checks are skipped")

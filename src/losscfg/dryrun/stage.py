@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from losscfg.diagnostics import DryRunFailure, DryRunOptions, DryRunResult
-from losscfg.dialects.names import HYDRA
+from losscfg.dialects.names import HYDRA, LIGHTNING
 from losscfg.dryrun.devices import require_torch, resolve_device
 from losscfg.lint.context import Context
 
@@ -38,8 +38,8 @@ def stage(options: DryRunOptions) -> DryRunStage:
     )
 
     def run(context: Context) -> DryRunResult:
-        if context.dialect == HYDRA:
-            return _hydra(context, settings)
+        if context.dialect in (HYDRA, LIGHTNING):
+            return _sites(context, settings)
         loss = context.loss_spec
         assert loss is not None, "a config with no error has a known loss"
         classes = _class_count(context) or DEFAULT_CLASSES
@@ -73,13 +73,16 @@ def stage(options: DryRunOptions) -> DryRunStage:
     return DryRunStage(options, run, torch.__version__)
 
 
-def _hydra(context: Context, settings: RunSettings) -> DryRunResult:
-    from losscfg.dryrun.hydra_run import EXTRA, hydra_missing, run_sites
+def _sites(context: Context, settings: RunSettings) -> DryRunResult:
+    from losscfg.dryrun.builders import missing
+    from losscfg.dryrun.sites import run_sites
 
-    missing = hydra_missing()
-    if missing is not None:
-        failure = DryRunFailure(False, f"not run: {missing}", refused=True, install=EXTRA)
-        return DryRunResult("", str(settings.device), 0, failure=failure)
+    for dialect in sorted({site.dialect for site in context.sites}):
+        lacking = missing(dialect)
+        if lacking is not None:
+            why, extra = lacking
+            failure = DryRunFailure(False, f"not run: {why}: {extra}", refused=True, install=extra)
+            return DryRunResult("", str(settings.device), 0, failure=failure)
     return run_sites(context, settings)
 
 

@@ -25,7 +25,7 @@ from losscfg.diagnostics import (
 )
 from losscfg.dialects.choice import dialect_of
 from losscfg.dialects.configs import not_a_config, text_is_config
-from losscfg.dialects.names import AUTO, FAT, HYDRA
+from losscfg.dialects.names import AUTO, FAT
 from losscfg.fix.edits import Lines, Unfixable, edits_for
 from losscfg.fix.remedies import Remedy
 from losscfg.lint.context import CLI, ClassCount, Context, Finding, SchemaError
@@ -126,16 +126,11 @@ def check_source(
         report.losses = [site.record() for site in context.sites]
         own = [r for r in registry.checks if dialect in r.dialects and not r.after_dry_run]
         report.diagnostics += suppressions.kept(_run(own, context, selection, fixes))
-        if dry_run is not None and dialect == HYDRA and context.sites:
+        if dry_run is not None and context.sites:
             _dry_run(report, context, dry_run, registry, suppressions, fixes)
         elif dry_run is not None:
             report.dry_run_status = DryRunStatus.NOT_RUN
-            report.not_run_because = (
-                "the file has no torch.nn loss to build"
-                if dialect == HYDRA
-                else f"the dry-run builds the framework's and Hydra's losses; with {dialect}'s "
-                "builder it is still to come"
-            )
+            report.not_run_because = "the file has no torch.nn loss to build"
     elif document.ok:
         context = _context(document, options, FAT)
         context.schema_errors = schema_errors(_as_trained(document.data), context.schema)

@@ -13,7 +13,7 @@ from typing import Any
 from losscfg.catalogue.schema import Parameter, describe, in_range
 from losscfg.diagnostics import Severity
 from losscfg.dialects.hydra import OWN_KEYS
-from losscfg.dialects.hydra_values import Built, TensorValue, Unresolved
+from losscfg.dialects.hydra_values import Built, TensorValue, Unresolved, omegaconf_scalar
 from losscfg.dialects.lightning import INIT_ARGS
 from losscfg.dialects.lightning import OWN_KEYS as LIGHTNING_KEYS
 from losscfg.dialects.names import HYDRA, LIGHTNING
@@ -238,7 +238,7 @@ def _unparsed(
         site.at(argument),
         f"{argument} is {kind(value)} {show(value)}, not {describe(parameter.schema)}: the parser "
         f'refuses it ("Parser key "{argument}": Expected a <class \'{annotation}\'>. Got '
-        f'value: {show(value).strip(chr(39))}")',
+        f'value: {value if isinstance(value, str) else repr(value)}")',
         _type_hint(argument, value, kinds),
         fix=_retyped(site, argument, value, kinds),
     )
@@ -477,6 +477,8 @@ def coerced_strings(ctx: Context) -> Iterator[Finding]:
             value = judged[1]
             if "${" in written or not isinstance(value, bool | int | float):
                 continue
+            if not isinstance(omegaconf_scalar(ctx.document, site.at(argument), written), str):
+                continue  # a plain 1e-1: jsonargparse's loader reads the float itself
             spelling = _spelling(value)
             yield Finding(
                 site.at(argument),

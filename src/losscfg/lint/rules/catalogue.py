@@ -127,6 +127,12 @@ UNKNOWN_PARAMETER = declare(
     A key of a `_target_: torch.nn.…` mapping (besides Hydra's own `_args_`, `_partial_`,
     `_convert_`, `_recursive_`) that the class's constructor does not take: instantiate fails,
     `TypeError: CrossEntropyLoss.__init__() got an unexpected keyword argument 'weigth'`.
+
+    ## In a LightningCLI file
+    A key of `init_args` the class does not take is refused by the parser (`Option 'weigth'
+    is not accepted`); one of `dict_kwargs` fails when the class is built. An argument written
+    beside `class_path` instead of under `init_args` is refused too (`Parser key
+    "model.criterion": ...`): the hint says to move it under `init_args`.
     """,
 )._replace(check=unknown_arguments, dialects=frozenset({HYDRA, LIGHTNING}))
 
@@ -179,6 +185,13 @@ WRONG_TYPE = declare(
     `full` on), `full: 'true'` a warning. `--fix` unquotes a quoted number or boolean, writes
     `2.0` as `2` and `0`/`1` as `false`/`true` where torch wants an integer or a boolean (safe
     fixes: the value the file spells, in the type torch takes).
+
+    ## In a LightningCLI file
+    jsonargparse parses each value against the constructor's annotation before anything is
+    built. A string that spells a value of the type is converted (LC108, a warning); what it
+    cannot take is refused with `Parser key "label_smoothing": Expected a <class 'float'>. Got
+    value: True`: a boolean or a list for a float, a float for an int (`ignore_index: 2.0`, or
+    `'1e2'`), 0 or 1 for a bool, a string that is no value of the type.
     """,
 )._replace(check=wrong_types, dialects=frozenset({HYDRA, LIGHTNING}))
 

@@ -42,6 +42,12 @@ def unknown_target(ctx: Context) -> Iterator[Finding]:
     Write the class's full path: `torch.nn.CrossEntropyLoss` (`losscfg losses` lists them).
     With `--fix --unsafe-fixes` the likely class is written (an unsafe fix: another class
     trains; where only the case differs, `--fix` alone makes it).
+
+    ## In a LightningCLI file
+    The same for a `class_path`, or a bare `torch.nn.…Loss` string, that names no loss class:
+    jsonargparse refuses it when it parses the config (`Problem with given class_path
+    'torch.nn.CrossEntropyloss': module 'torch.nn' has no attribute 'CrossEntropyloss'`;
+    `nn.CrossEntropyLoss`: `No module named 'nn'`). The short `CrossEntropyLoss` works there.
     """
     yield from _unknown_classes(ctx)
     for found in unknown_targets(ctx.document.data, ctx.schema.classes()):
@@ -119,6 +125,14 @@ def list_for_tensor(ctx: Context) -> Iterator[Finding]:
     `--fix` writes it, in flow style for a one-line list or a number (a safe fix: the
     weights are the ones written; integers become floats for the classes whose kernel needs
     float weights, as it refuses integers).
+
+    ## In a LightningCLI file
+    jsonargparse refuses a list or a number for `weight: Optional[Tensor]` when it parses the
+    config (`Does not validate against any of the Union subtypes ... Not a valid subclass of
+    Tensor`), unless the project registers a list-to-tensor type
+    (`jsonargparse.typing.register_type(torch.Tensor, ...)`). Say so with the setting
+    `tensor-from-list = true`: the list is then a tensor, an int64 one when it holds only
+    integers (LC207), and its length is checked (LC201, LC202).
     """
     for site in ctx.sites:
         assert site.spec is not None

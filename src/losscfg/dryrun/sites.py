@@ -1,13 +1,12 @@
-"""The dry-run of a Hydra file (SPEC §15): each torch.nn loss site built by
-`hydra.utils.instantiate` from the file as OmegaConf composes it, then forward and backward on
-inputs natural to its class, on the chosen device; under autocast when the file's
-`trainer.precision` is a mixed one and `--amp` says auto (or `--amp on`). The result's value
-and timings are the first site's (the sites run last to first)."""
+"""The dry-run of a Hydra or LightningCLI file (SPEC §15): each torch.nn loss site built by
+the dialect's own builder (`losscfg.dryrun.builders`), then forward and backward on inputs
+natural to its class, on the chosen device; under autocast when the file's `trainer.precision`
+is a mixed one and `--amp` says auto (or `--amp on`). The result's value and timings are the
+first site's (the sites run last to first)."""
 
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import math
 import time
 import warnings
@@ -16,22 +15,12 @@ from typing import Any
 import torch
 
 from losscfg.diagnostics import DryRunFailure, DryRunResult
+from losscfg.dialects.site import LossSite
+from losscfg.dryrun.builders import SiteBuilder, builder
 from losscfg.dryrun.inputs import call_inputs
 from losscfg.dryrun.run import DEFAULT_CLASSES, RunSettings
 from losscfg.lint.context import Context
 from losscfg.lint.rules.amp import MIXED_PRECISION, TRAINER
-
-EXTRA = "pip install 'losscfg[hydra]'"
-
-
-def hydra_missing() -> str | None:
-    """Why a Hydra file cannot be dry-run here, with the install line; None when it can."""
-    if importlib.util.find_spec("hydra") is None or importlib.util.find_spec("omegaconf") is None:
-        return (
-            "the dry-run of a Hydra file builds it with hydra-core, which is not installed: "
-            + EXTRA
-        )
-    return None
 
 
 class _Failed(Exception):
@@ -43,8 +32,6 @@ class _Failed(Exception):
 
 def run_sites(context: Context, settings: RunSettings) -> DryRunResult:
     """Build and run every site of the file; the first that fails is the result's failure."""
-    from omegaconf import OmegaConf
-
     device = settings.device
     amp_dtype = _amp_dtype(context, settings)
     names = ", ".join(str(site.torch_class) for site in context.sites)
@@ -61,18 +48,10 @@ def run_sites(context: Context, settings: RunSettings) -> DryRunResult:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            config = _step(
-                "composing the file", (), lambda: OmegaConf.create(context.document.text)
-            )
+            build = _step("reading the file", (), lambda: builder(context))
             for site, count in reversed(list(zip(context.sites, counts, strict=True))):
-                _run_site(
-                    result,
-                    config,
-                    site,
-                    count.value if count else DEFAULT_CLASSES,
-                    settings,
-                    amp_dtype,
-                )
+                classes = count.value if count else DEFAULT_CLASSES
+                _run_site(result, build, site, classes, settings, amp_dtype)
         except _Failed as failed:
             result.failure = failed.failure
             result.where = failed.where
@@ -82,31 +61,23 @@ def run_sites(context: Context, settings: RunSettings) -> DryRunResult:
 
 def _run_site(
     result: DryRunResult,
-    config: Any,
-    site: Any,
+    build: SiteBuilder,
+    site: LossSite,
     classes: int,
     settings: RunSettings,
     amp_dtype: torch.dtype | None,
 ) -> None:
-    from hydra.utils import instantiate
-    from omegaconf import OmegaConf
-
-    where = site.at("_target_")
+    where = site.class_path
     label = f"{site.torch_class} at {site.pointer or '/'}"
-    node = OmegaConf.select(config, ".".join(map(str, site.path))) if site.path else config
-
-    def build() -> torch.nn.Module:
-        built = instantiate(node)
-        return built if isinstance(built, torch.nn.Module) else built()  # a _partial_
-
-    loss = _step(f"building {label}", where, build).to(settings.device)
+    loss = _step(f"building {label}", where, lambda: build(site)).to(settings.device)
     assert site.spec is not None
+    spec = site.spec
     forward, backward = [], []
     for step in range(1, settings.steps + 1):
         inputs = _step(
             f"making the inputs of {label}",
             where,
-            lambda: call_inputs(site.spec, loss, settings.batch_size, classes, settings.device),
+            lambda: call_inputs(spec, loss, settings.batch_size, classes, settings.device),
         )
         autocast = (
             torch.autocast(settings.device.type, dtype=amp_dtype)
