@@ -220,3 +220,38 @@ def test_a_dry_run_without_jsonargparse_names_the_extra(
     result = cli.invoke(app, ["dry-run", "l1.yaml"])
     assert result.exit_code == 2
     assert "pip install 'losscfg[lightning]'" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "fixed"),
+    [
+        (
+            "model:\n  criterion:\n    class_path: torch.nn.L1Loss\n    reduction: sum  # mine\n"
+            "  other: 1\n",
+            "model:\n  criterion:\n    class_path: torch.nn.L1Loss\n    init_args:\n"
+            "      reduction: sum  # mine\n  other: 1\n",
+        ),
+        (
+            "m:\n  class_path: torch.nn.L1Loss\n  reduction: sum\n  init_args:\n"
+            "    size_average: null\n",
+            "m:\n  class_path: torch.nn.L1Loss\n  init_args:\n    size_average: null\n"
+            "    reduction: sum\n",
+        ),
+        (
+            "m:\n  class_path: torch.nn.L1Loss\n  reduction: sum\n  init_args: {size_average: null}\n",
+            "m:\n  class_path: torch.nn.L1Loss\n  init_args: {size_average: null, reduction: sum}\n",
+        ),
+    ],
+)
+def test_an_argument_beside_class_path_moves_under_init_args_as_an_unsafe_fix(
+    text: str, fixed: str
+) -> None:
+    from losscfg.diagnostics import FixMode
+    from losscfg.lint.check import Options
+    from losscfg.workspace.fixing import fix_text
+
+    d = only(text, "LC102")
+    assert d.fix is not None and d.fix.applicability.value == "unsafe"
+    got, outcome = fix_text(text, "c.yaml", Options(), FixMode(unsafe=True, write=False))
+    assert got == fixed and outcome.fixed
+    assert fix_text(text, "c.yaml", Options(), FixMode(write=False))[0] == text  # safe only

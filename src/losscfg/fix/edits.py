@@ -251,24 +251,28 @@ def _remove(parent: Node, entry: Entry, lines: Lines) -> Edit:
 
 
 def _move(change: MoveEntry, document: Document, lines: Lines) -> Iterator[Edit]:
-    root = document.root
-    if root is None or root.entries is None or _is_flow(root, lines):
-        raise Unfixable("the file's top level is not a block mapping")
-    entry = root.entries.get(change.key)
+    holder = document.node(change.within) if change.within else document.root
+    where = "the file's top level" if not change.within else "the mapping"
+    if holder is None or holder.entries is None or _is_flow(holder, lines):
+        raise Unfixable(f"{where} is not a block mapping")
+    entry = holder.entries.get(change.key)
     if entry is None or entry.merged:
         raise Unfixable("the key is not in the file")
     _own_text(entry.node)
     text = lines.text
     line, column = entry.key_position[0], entry.key_position[1]
     value_end = _value_end(entry, lines)
-    if column != 0 or lines.position(value_end)[0] - 1 != line:
+    own = [e.key_position[1] for e in holder.entries.values() if not e.merged]
+    if column != min(own) or lines.position(value_end)[0] - 1 != line:
         raise Unfixable("the key and its value do not stand alone on one line")
+    if text[lines.starts[line] : lines.offset(line, column)].strip(" "):
+        raise Unfixable("the key does not begin its line")  # `- key: …`, a list item's first
     key_start = lines.offset(line, column)
     moved = text[key_start : lines.end(line)]
     line_break = text[lines.end(line) : lines.next_start(line)]
-    section = root.entries.get(change.section)
+    section = holder.entries.get(change.section)
     if section is None:
-        indent = " " * _indent_unit(document)
+        indent = " " * (column + _indent_unit(document))
         content = f"{change.section}:{lines.break_}{indent}{moved}{line_break}"
         yield lines.edit(key_start, lines.next_start(line), content)
         return
@@ -291,7 +295,7 @@ def _move(change: MoveEntry, document: Document, lines: Lines) -> Iterator[Edit]
     insert_line = lines.position(last_end)[0]  # 0-based: the line after the last value's
     insert_at = lines.next_start(insert_line - 1)
     if insert_at == lines.starts[line]:  # the key is the next line: indent it
-        yield lines.edit(key_start, key_start, indent)
+        yield lines.edit(key_start, key_start, " " * (min(columns) - column))
         return
     before = (
         ""

@@ -40,10 +40,12 @@ class RemoveEntry(NamedTuple):
 
 
 class MoveEntry(NamedTuple):
-    """The top-level key `key` moves, with its value, into the mapping `section`."""
+    """The key `key` of the mapping at `within` (the top level when empty) moves, with its
+    value, into that mapping's mapping `section` (made when absent)."""
 
     key: str
     section: str
+    within: Path = ()
 
 
 Change = SetValue | RenameKey | RemoveEntry | MoveEntry
@@ -78,8 +80,11 @@ def expected(data: Any, changes: tuple[Change, ...]) -> Any:
             parent, key = _parent(result, change.path)
             del parent[key]
         else:
-            value = result.pop(change.key)
-            result.setdefault(change.section, {})[change.key] = value
+            holder = result
+            for part in change.within:
+                holder = holder[part]
+            value = holder.pop(change.key)
+            holder.setdefault(change.section, {})[change.key] = value
     return result
 
 

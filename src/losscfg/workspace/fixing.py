@@ -146,7 +146,7 @@ def _keys_written(diagnostic: Diagnostic) -> set[tuple[Any, ...]]:
         if isinstance(change, RenameKey):
             written.add((change.path[:-1], change.new_key))
         elif isinstance(change, MoveEntry):
-            written.add(((change.section,), change.key))
+            written.add(((*change.within, change.section), change.key))
     return written
 
 

@@ -18,7 +18,15 @@ from losscfg.dialects.lightning import INIT_ARGS
 from losscfg.dialects.lightning import OWN_KEYS as LIGHTNING_KEYS
 from losscfg.dialects.names import HYDRA, LIGHTNING
 from losscfg.dialects.site import LossSite
-from losscfg.fix.remedies import Remedy, RemoveEntry, RenameKey, SetValue, safe, unsafe
+from losscfg.fix.remedies import (
+    MoveEntry,
+    Remedy,
+    RemoveEntry,
+    RenameKey,
+    SetValue,
+    safe,
+    unsafe,
+)
 from losscfg.lint.context import FILE_KEYS, Context, Finding
 from losscfg.load.values import closest, kind, number_like, quoted, show, sole_close, yaml_float
 
@@ -77,6 +85,9 @@ def _beside_class_path(ctx: Context, site: LossSite) -> Iterator[Finding]:
                 if key in site.spec.parameters
                 else f"remove {key!r}, or move it under init_args",
                 at_key=True,
+                fix=unsafe(f"move {key} under init_args", MoveEntry(key, INIT_ARGS, site.path))
+                if key in site.spec.parameters
+                else None,
             )
 
 

@@ -132,7 +132,8 @@ UNKNOWN_PARAMETER = declare(
     A key of `init_args` the class does not take is refused by the parser (`Option 'weigth'
     is not accepted`); one of `dict_kwargs` fails when the class is built. An argument written
     beside `class_path` instead of under `init_args` is refused too (`Parser key
-    "model.criterion": ...`): the hint says to move it under `init_args`.
+    "model.criterion": ...`): `--fix --unsafe-fixes` moves it under `init_args` (unsafe: the
+    argument then reaches the class, and changes what trains).
     """,
 )._replace(check=unknown_arguments, dialects=frozenset({HYDRA, LIGHTNING}))
 
