@@ -1,8 +1,9 @@
-"""`losscfg check` on a Hydra file against its number of torch.nn loss sites (issue 23: linear
-in the sites). In-process, the median of alternating rounds: a file with a trainer, a model and
-its data, then the same file with 1, 16 and 256 sites (each a CrossEntropyLoss with a weight
-tensor, label smoothing and an interpolated ignore_index, every fourth with a mistake), and the
-time each site adds. Also `losscfg check` as a process on 1 and 16 sites.
+"""`losscfg check` on a Hydra or LightningCLI file against its number of torch.nn loss sites
+(issues 23 and 24: linear in the sites). In-process, the median of alternating rounds: a file
+with a trainer, a model and its data, then the same file with 1, 16 and 256 sites (each a
+CrossEntropyLoss with a weight, label smoothing and an interpolated ignore_index, every fourth
+with a mistake), and the time each site adds. Also `losscfg check` as a process on 1 and 16
+sites.
 
     python benchmarks/sites.py [--rounds 15]
 """
@@ -41,18 +42,29 @@ SITE = """\
 """
 
 
-def config(sites: int) -> str:
+LIGHTNING_SITE = """\
+  - class_path: torch.nn.CrossEntropyLoss
+    init_args:
+      weight: [1.0, 2.0, {third}]
+      label_smoothing: {smoothing}
+      ignore_index: ${{data.ignore_label}}
+"""
+
+
+def config(sites: int, site: str = SITE) -> str:
     parts = [BASE] if sites else [BASE.replace("losses:\n", "")]
+    if site is LIGHTNING_SITE:
+        parts = [parts[0].replace("_target_: my.project.Net", "class_path: my.project.Net")]
     for n in range(sites):
         mistake = n % 4 == 3
         parts.append(
-            SITE.format(third="1" if mistake else "0.5", smoothing="1.5" if mistake else "0.1")
+            site.format(third="1" if mistake else "0.5", smoothing="1.5" if mistake else "0.1")
         )
     return "".join(parts)
 
 
 def timed(text: str, rounds: int) -> float:
-    options = Options()
+    options = Options(tensor_from_list=True)
     check_source(text, "c.yaml", options)  # warm: the schema's classes are read once
     times = []
     for _ in range(rounds):
@@ -79,8 +91,13 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=15)
     rounds = parser.parse_args().rounds
-    counts = (0, 1, 16, 256)
-    texts = {n: config(n) for n in counts}
+    for name, site in (("Hydra", SITE), ("LightningCLI", LIGHTNING_SITE)):
+        print(f"\n{name}:\n")
+        measure({n: config(n, site) for n in (0, 1, 16, 256)}, rounds)
+
+
+def measure(texts: dict[int, str], rounds: int) -> None:
+    counts = tuple(texts)
     results: dict[int, list[float]] = {n: [] for n in counts}
     for _ in range(3):  # alternate, so that the machine's noise falls on every size alike
         for n in counts:
