@@ -255,3 +255,37 @@ def test_an_argument_beside_class_path_moves_under_init_args_as_an_unsafe_fix(
     got, outcome = fix_text(text, "c.yaml", Options(), FixMode(unsafe=True, write=False))
     assert got == fixed and outcome.fixed
     assert fix_text(text, "c.yaml", Options(), FixMode(write=False))[0] == text  # safe only
+
+
+def test_the_json_report_lists_lightning_sites_and_a_comment_silences_a_line(
+    cli: CliRunner, in_tmp: Path
+) -> None:
+    import json
+
+    write(
+        in_tmp,
+        "m.yaml",
+        yaml(
+            """
+            model:
+              init_args:
+                criterion:
+                  class_path: torch.nn.CrossEntropyLoss
+                  init_args:
+                    weight: [1.0, 2.0]  # losscfg: disable=LC111
+                aux: torch.nn.L1Loss
+            """
+        ),
+    )
+    result = cli.invoke(app, ["check", "--format", "json", "m.yaml"])
+    assert result.exit_code == 0, result.stdout
+    [report] = json.loads(result.stdout)["files"]
+    assert report["losses"] == [
+        {
+            "pointer": "/model/init_args/criterion",
+            "dialect": "lightning",
+            "class": "torch.nn.CrossEntropyLoss",
+        },
+        {"pointer": "/model/init_args/aux", "dialect": "lightning", "class": "torch.nn.L1Loss"},
+    ]
+    assert [d["code"] for d in report["diagnostics"]] == []
