@@ -261,3 +261,51 @@ def test_key_above_finds_a_key_of_the_mapping_a_line_continues(
     lines: list[str], line: int, column: int, above: int | None
 ) -> None:
     assert key_above(lines, line, column) == above
+
+
+LIGHTNING = (
+    "model:\n"
+    "  class_path: my.Module\n"
+    "  init_args:\n"
+    "    criterion:\n"
+    "      class_path: torch.nn.CrossEntropyLoss\n"
+    "      init_args:\n"
+    "        ignore_index: 3\n"
+)
+
+
+def test_hover_on_a_lightning_argument_and_its_class_path() -> None:
+    answer = hover_of(LIGHTNING, 6, 10)
+    assert answer.startswith("**ignore_index** (torch.nn.CrossEntropyLoss): an integer; ")
+    assert hover_of(LIGHTNING, 4, 20).startswith("**Cross-entropy**: `torch.nn.CrossEntropyLoss`")
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column", "inserted"),
+    [
+        (LIGHTNING + "        \n", 7, 8, ["weight: ", "reduction: ", "label_smoothing: "]),
+        (
+            "m:\n  class_path: torch.nn.L1Loss\n  init_args:\n    \n    reduction: sum\n",
+            3,
+            4,
+            [],
+        ),
+        (
+            "m:\n  class_path: torch.nn.KLDivLoss\n  init_args:\n    log_target: \n",
+            3,
+            16,
+            ["true", "false"],
+        ),
+    ],
+)
+def test_completions_in_a_lightning_file(
+    text: str, line: int, column: int, inserted: list[str]
+) -> None:
+    found = completions(text, line, column, lint(text, "c.yaml").report)
+    assert [c.insert for c in found] == inserted
+
+
+def test_class_path_completes_the_torch_nn_classes() -> None:
+    text = "m:\n  class_path: \n"
+    found = completions(text, 1, 14, lint(text, "c.yaml").report)
+    assert "torch.nn.CrossEntropyLoss" in [c.insert for c in found]

@@ -85,6 +85,7 @@ def _site(
         builder,
         places=places,
         class_key=CLASS_PATH,
+        holders=((*path, INIT_ARGS), (*path, DICT_KWARGS)),
     )
 
 

@@ -32,6 +32,9 @@ class LossSite:
     #: Where each argument's mapping is, when not the site's own (LightningCLI's `init_args`).
     places: Mapping[str, Path] | None = None
     class_key: str | None = None  # the key that names the class (`_target_`, `class_path`)
+    #: The mappings its arguments are written in, present or not (LightningCLI's `init_args`
+    #: and `dict_kwargs`); None: the site's own mapping.
+    holders: tuple[Path, ...] | None = None
 
     @property
     def pointer(self) -> str:
@@ -47,6 +50,11 @@ class LossSite:
         if parts and self.places is not None and parts[0] in self.places:
             return (*self.places[parts[0]], *parts)
         return (*self.path, *parts)
+
+    @property
+    def argument_mappings(self) -> tuple[Path, ...]:
+        """Where its arguments are written: the site's mapping, or LightningCLI's."""
+        return self.holders if self.holders is not None else (self.path,)
 
     @property
     def class_path(self) -> Path:

@@ -13,15 +13,16 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from losscfg.catalogue.schema import Loss, Parameter, catalogue, default_schema
+from losscfg.catalogue.schema import TORCH_NN, Loss, Parameter, catalogue, default_schema
 from losscfg.diagnostics import Diagnostic, FileReport, FixMode
 from losscfg.dialects.hydra import TARGET
+from losscfg.dialects.lightning import CLASS_PATH
 from losscfg.fix.edits import Lines
 from losscfg.lint.check import Options, check_source
 from losscfg.lint.rules import default_registry, find
 from losscfg.load.document import Document, load
 from losscfg.load.values import show
-from losscfg.server import hydra_sites
+from losscfg.server import sites as torch_sites
 from losscfg.server.pages import class_page, loss_page, parameter_page
 from losscfg.server.places import Place, key_above, place_at
 from losscfg.workspace.fixing import fix_text
@@ -74,8 +75,8 @@ def hover(text: str, line: int, column: int, report: FileReport | None) -> str |
     else:
         document = load(text)
         place = place_at(document, line, column) if document.ok else None
-        if place is not None and hydra_sites.is_hydra(document, report):
-            parts.extend(hydra_sites.hover_pages(place, hydra_sites.sites(document)))
+        if place is not None and torch_sites.names_torch_classes(document, report):
+            parts.extend(torch_sites.hover_pages(place, torch_sites.sites(document)))
         elif place is not None:
             parts.extend(_hover_place(place, document))
     if report is not None:
@@ -157,9 +158,9 @@ _KEY_LINE = re.compile(r"^(?P<indent>[ ]*)(?P<key>[\w\-]+)[ \t]*:[ \t]*(?:#.*)?$
 
 def completions(text: str, line: int, column: int, report: FileReport | None) -> list[Completion]:
     """What may be written at the cursor: loss names at `loss.name`, the loss's parameters
-    not yet written under `loss:`, and values losscfg accepts for a parameter; in a Hydra
-    file, a site's arguments not yet written, their values, and torch.nn's loss classes at
-    `_target_`."""
+    not yet written under `loss:`, and values losscfg accepts for a parameter; in a Hydra or
+    LightningCLI file, a site's arguments not yet written, their values, and torch.nn's loss
+    classes at `_target_` and `class_path`."""
     lines = text.splitlines() or [""]
     if line >= len(lines):
         lines += [""] * (line - len(lines) + 1)
@@ -167,9 +168,9 @@ def completions(text: str, line: int, column: int, report: FileReport | None) ->
     indent = len(before) - len(before.lstrip(" "))
     section = _section(lines, line, indent)
     value = re.match(r"^[ ]*(?P<key>[\w\-]+)[ \t]*:[ \t]*(?P<typed>[\w.\-\[]*)$", before)
-    if TARGET in text:
+    if TARGET in text or CLASS_PATH in text or TORCH_NN in text:
         key = value.group("key") if value is not None else None
-        found = _hydra_completions(lines, line, before, key, report)
+        found = _site_completions(lines, line, before, key, report)
         if found is not None:
             return found
     if value is not None:
@@ -179,17 +180,17 @@ def completions(text: str, line: int, column: int, report: FileReport | None) ->
     return []
 
 
-def _hydra_completions(
+def _site_completions(
     lines: list[str], line: int, before: str, key: str | None, report: FileReport | None
 ) -> list[Completion] | None:
-    """Completions in a Hydra file at a line where the text `before` the cursor types `key`'s
-    value (None: a key); None when the file is no Hydra file."""
+    """Completions in a Hydra or LightningCLI file at a line where the text `before` the
+    cursor types `key`'s value (None: a key); None when the file is neither."""
     indent = len(before) - len(before.lstrip(" "))
     typed = f"{' ' * indent}{key}:" if key is not None else ""
     document = load("\n".join([*lines[:line], typed, *lines[line + 1 :]]) + "\n")
-    if not hydra_sites.is_hydra(document, report):
+    if not torch_sites.names_torch_classes(document, report):
         return None
-    if key == TARGET:
+    if key in (TARGET, CLASS_PATH):
         return [
             Completion(name, name, loss.title, class_page(loss), "enum")
             for name, loss in default_schema().classes().items()
@@ -197,7 +198,7 @@ def _hydra_completions(
     if key is None and not re.fullmatch(r"[ ]*[\w\-]*", before):
         return []
     key_line = line if key is not None else key_above(lines, line, indent)
-    site = hydra_sites.site_with_key(document, key_line, indent) if key_line is not None else None
+    site = torch_sites.site_with_key(document, key_line, indent) if key_line is not None else None
     if site is None or site.spec is None:
         return []
     if key is None:
