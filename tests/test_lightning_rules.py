@@ -238,8 +238,10 @@ def test_a_dry_run_without_jsonargparse_names_the_extra(
             "    reduction: sum\n",
         ),
         (
-            "m:\n  class_path: torch.nn.L1Loss\n  reduction: sum\n  init_args: {size_average: null}\n",
-            "m:\n  class_path: torch.nn.L1Loss\n  init_args: {size_average: null, reduction: sum}\n",
+            "m:\n  class_path: torch.nn.L1Loss\n  reduction: sum\n"
+            "  init_args: {size_average: null}\n",
+            "m:\n  class_path: torch.nn.L1Loss\n"
+            "  init_args: {size_average: null, reduction: sum}\n",
         ),
     ],
 )
