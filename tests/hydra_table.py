@@ -236,7 +236,7 @@ def outcome(text: str, pointer: str) -> str | None:
     """None where Hydra builds the site and one batch runs; else what failed, in words."""
     import torch
     from hydra.utils import instantiate
-    from omegaconf import OmegaConf
+    from omegaconf import DictConfig, OmegaConf
 
     from losscfg.dryrun.inputs import call_inputs
 
@@ -244,6 +244,8 @@ def outcome(text: str, pointer: str) -> str | None:
         config = OmegaConf.create(text)
     except Exception as problem:
         return f"load: {type(problem).__name__}: {problem}"
+    if isinstance(config, DictConfig) and "defaults" in config:
+        config.pop("defaults")  # composition consumes a config file's defaults list
     path = pointer.strip("/").replace("/", ".")
     node = OmegaConf.select(config, path) if path else config
     try:

@@ -135,3 +135,17 @@ def test_the_classes_are_read_once() -> None:
     schema = default_schema()
     assert schema.classes() is schema.classes()
     assert all(isinstance(loss, Loss) for loss in schema.classes().values())
+
+
+def test_torch_nn_s_other_classes_named_loss_are_listed_as_no_loss() -> None:
+    """A torch upgrade that adds a class named …Loss that is no `_Loss` fails here, so that
+    LC110 never calls an importable class unknown."""
+    from torch.nn.modules.loss import _Loss
+
+    others = {
+        f"{TORCH_NN}{name}"
+        for name, value in vars(nn).items()
+        if name.lower().endswith("loss")
+        and not (isinstance(value, type) and issubclass(value, _Loss))
+    }
+    assert default_schema().not_losses() == others

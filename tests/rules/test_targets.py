@@ -1,4 +1,4 @@
-"""LC110, LC111, LC112, LC113, LC114 (losscfg.lint.rules.targets): the traps of a loss named by its
+"""LC110–LC115 (losscfg.lint.rules.targets): the traps of a loss named by its
 torch.nn class, as Hydra's instantiate meets them (SPEC §15, DIALECT_FACTS.md)."""
 
 from __future__ import annotations
@@ -149,7 +149,7 @@ def test_the_framework_s_files_never_get_these_rules() -> None:
         (
             "m:\n  class_path: torch.nn.NLLLoss\n  init_args:\n    ignore_index: ${data.ignore}\n",
             4,
-            "data.ignore is not in this file",
+            "jsonargparse resolves it only in its omegaconf parser mode",
         ),
     ],
 )
@@ -157,3 +157,37 @@ def test_lc113_notes_a_value_only_the_job_knows(text: str, line: int, why: str) 
     d = only(text, "LC113")
     assert d.severity is Severity.INFO and d.line == line
     assert why in d.message and d.message.endswith("so its checks are skipped")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "_target_: torch.nn.LinearCrossEntropyLoss\nin_features: 5\n",
+            "torch.nn.LinearCrossEntropyLoss needs 'num_classes': instantiate fails with "
+            '"TypeError: LinearCrossEntropyLoss.__init__() missing 1 required positional '
+            "argument: 'num_classes'\"",
+        ),
+        (
+            "m:\n  criterion: torch.nn.LinearCrossEntropyLoss\n",
+            "torch.nn.LinearCrossEntropyLoss needs 'in_features' and 'num_classes': the parser "
+            'refuses it ("the following arguments are required: in_features, num_classes")',
+        ),
+    ],
+)
+def test_lc115_a_required_argument_missing(text: str, message: str) -> None:
+    d = only(text, "LC115")
+    assert d.message == message and d.severity is Severity.ERROR
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "_target_: torch.nn.LinearCrossEntropyLoss\n_partial_: true\n",
+        "_target_: torch.nn.LinearCrossEntropyLoss\n_args_: [5, 3]\n",
+        "m:\n  class_path: torch.nn.LinearCrossEntropyLoss\n  init_args: {in_features: 5}\n"
+        "  dict_kwargs: {num_classes: 3}\n",
+    ],
+)
+def test_lc115_given_by_position_partial_or_dict_kwargs(text: str) -> None:
+    assert "LC115" not in [d.code for d in check(text)]

@@ -47,6 +47,14 @@ class LossSchema:
         self.catalogue = _read_catalogue(document)
         self._classes: dict[str, Loss] | None = None
 
+    def not_losses(self) -> frozenset[str]:
+        """`x-torch-nn-not-losses`: torch.nn's classes whose names end in `Loss` but that are
+        no loss class (`AdaptiveLogSoftmaxWithLoss`, a module that also returns a loss), by
+        their dotted path."""
+        return frozenset(
+            f"{TORCH_NN}{name}" for name in self.document.get("x-torch-nn-not-losses", [])
+        )
+
     def classes(self) -> dict[str, Loss]:
         """Every loss class of torch.nn, by its dotted path (`torch.nn.CrossEntropyLoss`), with
         its constructor's arguments: the schema's `$defs` named `torch.nn.…`, read on first

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from losscfg.catalogue.schema import TORCH_NN, LossSchema
+from losscfg.catalogue.schema import TORCH_NN, LossSchema, default_schema
 from losscfg.dialects import fat, hydra, lightning
 from losscfg.dialects.lightning import CLASS_PATH
 from losscfg.dialects.names import AUTO, FAT, HYDRA, LIGHTNING
@@ -24,13 +24,30 @@ def dialect_of(data: Any, chosen: str = AUTO, *, text: str | None = None) -> str
         return chosen
     if text is not None and not any(word in text for word in (hydra.TARGET, CLASS_PATH, TORCH_NN)):
         return FAT
-    found = False
+    found = bare = False
     for _, mapping in mappings(data):
         if hydra.TARGET in mapping:
             return HYDRA
-        bare = any(map(lightning.bare_loss, mapping.values()))
-        found = found or CLASS_PATH in mapping or bare
-    return LIGHTNING if found else FAT
+        found = found or CLASS_PATH in mapping
+        bare = bare or any(
+            isinstance(value, str) and value.startswith(TORCH_NN) for value in mapping.values()
+        )
+    if found:
+        return LIGHTNING
+    return LIGHTNING if bare and _bare_loss_only(data) else FAT
+
+
+def _bare_loss_only(data: Any) -> bool:
+    """A file whose only mention of a loss is a bare `torch.nn.…Loss` string: LightningCLI's
+    class with no arguments (a framework file has its `loss:` section, and is the framework's)."""
+    if isinstance(data, dict) and isinstance(data.get(fat.SECTION), dict):
+        return False
+    others = default_schema().not_losses()
+    return any(
+        lightning.bare_loss(value, others)
+        for _, mapping in mappings(data)
+        for value in mapping.values()
+    )
 
 
 def sites_of(
@@ -43,7 +60,7 @@ def sites_of(
     classes = schema.classes()
     found = (
         *hydra.find_sites(document, classes),
-        *lightning.find_sites(document, classes, tensor_from_list),
+        *lightning.find_sites(document, classes, tensor_from_list, bare=dialect == LIGHTNING),
     )
     return tuple(sorted(found, key=lambda site: _order(document, site)))
 

@@ -20,6 +20,8 @@ from losscfg.load.values import closest
 DIALECT = HYDRA
 #: Keys of a `_target_` mapping that Hydra reads itself and never passes to the constructor.
 OWN_KEYS = frozenset(OWN_KEY_DESCRIPTIONS)
+#: The defaults list at the top of a config file, which composition consumes.
+DEFAULTS = "defaults"
 #: The module paths under which Hydra finds torch.nn's loss classes.
 MODULES = (LOSS_MODULE, TORCH_NN)  # the longer first
 
@@ -41,20 +43,30 @@ def find_sites(document: Document, classes: Mapping[str, Loss]) -> tuple[LossSit
         found = torch_class(mapping.get(TARGET))
         if found is None or found not in classes:
             continue
+        if not path and DEFAULTS in mapping:  # a config file's defaults list: Hydra's own
+            mapping = {k: v for k, v in mapping.items() if k != DEFAULTS}
         arguments = frozenset(k for k in mapping if isinstance(k, str) and k not in OWN_KEYS)
-        builder = _instantiated(document, path)
+        builder = _instantiated(document, path, recursive=mapping.get("_recursive_") is not False)
         spec = classes[found]
         sites.append(LossSite(path, DIALECT, spec, mapping, arguments, builder, class_key=TARGET))
     return tuple(sites)
 
 
-def _instantiated(document: Document, path: Path) -> Builder:
-    """What instantiate passes for an argument of the site at `path` (hydra_values)."""
+def _instantiated(document: Document, path: Path, *, recursive: bool = True) -> Builder:
+    """What instantiate passes for an argument of the site at `path` (hydra_values); with
+    `_recursive_: false` a nested `_target_` mapping reaches the constructor unbuilt."""
 
     def value(spec: Loss, argument: str, written: Any) -> Any:
+        if not recursive and isinstance(written, dict):
+            return written
         return passed(document, (*path, argument), written)
 
     return value
+
+
+def _reads_as_a_loss(name: str) -> bool:
+    """A public name that ends in `loss` (`_WeightedLoss` is torch's private base class)."""
+    return name.lower().endswith("loss") and not name.startswith("_")
 
 
 class UnknownTarget(NamedTuple):
@@ -63,11 +75,14 @@ class UnknownTarget(NamedTuple):
     meant: str | None  # the torch.nn class it most likely means
 
 
-def unknown_targets(data: Any, classes: Mapping[str, Loss]) -> Iterator[UnknownTarget]:
+def unknown_targets(
+    data: Any, classes: Mapping[str, Loss], others: frozenset[str] = frozenset()
+) -> Iterator[UnknownTarget]:
     """`_target_`s that mean a torch.nn loss but name none Hydra can import: a class not in
     torch.nn that reads as a loss (`torch.nn.CrossEntropyloss`), or a loss class without its
     module (`nn.CrossEntropyLoss`, `CrossEntropyLoss`). Any other target is the project's own
-    code, or torch.nn's other modules (`torch.nn.Linear`): no finding."""
+    code, or torch.nn's other modules (`torch.nn.Linear`, `others`: the classes whose names
+    end in `Loss` that are no loss class, such as `AdaptiveLogSoftmaxWithLoss`): no finding."""
     names = {path.removeprefix(TORCH_NN): path for path in classes}
     for path, mapping in mappings(data):
         target = mapping.get(TARGET)
@@ -76,7 +91,7 @@ def unknown_targets(data: Any, classes: Mapping[str, Loss]) -> Iterator[UnknownT
         resolved = torch_class(target)
         if resolved is not None:
             name = resolved.removeprefix(TORCH_NN)
-            if resolved in classes or not name.lower().endswith("loss"):
+            if resolved in classes or resolved in others or not _reads_as_a_loss(name):
                 continue
         else:
             name = target.removeprefix("nn.")

@@ -61,6 +61,7 @@ class TensorValue(NamedTuple):
     values: Any  # the data: a number, or a (nested) list of numbers
     dtype: str | None  # "float32", "int64", …; None when the file does not say it plainly
     origin: Path  # where the data is written
+    inferred: bool = True  # the dtype is torch's for the data (no `dtype`, no typed class)
 
     @property
     def shape(self) -> tuple[int, ...] | None:
@@ -131,7 +132,7 @@ def passed(document: Document, path: Path, written: Any, depth: int = 0) -> Any:
 
 
 def _interpolated(document: Document, path: Path, written: str, depth: int) -> Any:
-    match = _INTERPOLATION.match(written.strip())
+    match = _INTERPOLATION.match(written)
     if match is None:
         return Unresolved(written, "only the job can resolve it")
     dots, key = match.groups()
@@ -177,14 +178,16 @@ def _built(document: Document, path: Path, written: dict[Any, Any], depth: int) 
         return Built(target)
     _, raw = _lookup(document.data, origin)
     values = _numbers(document, origin, raw, depth)
-    if values is None:
-        return Built(target)
-    dtype = TENSOR_TARGETS[target]
+    typed = TENSOR_TARGETS[target]
+    if values is None or (
+        typed is not None and origin[-2:] == ("_args_", 0) and not isinstance(values, list)
+    ):
+        return Built(target)  # torch.FloatTensor(3): a size, and memory left as it was
     if "dtype" in written:
-        dtype = _dtype(written["dtype"])
-    elif dtype is None:
-        dtype = _inferred_dtype(values)
-    return TensorValue(values, dtype, origin)
+        return TensorValue(values, _dtype(written["dtype"]), origin, inferred=False)
+    if typed is not None:
+        return TensorValue(values, typed, origin, inferred=False)
+    return TensorValue(values, inferred_dtype(values), origin)
 
 
 def _numbers(document: Document, path: Path, written: Any, depth: int) -> Any:
@@ -199,22 +202,35 @@ def _numbers(document: Document, path: Path, written: Any, depth: int) -> Any:
     return None
 
 
+#: torch's aliases of its dtypes (`torch.float` is float32).
+_ALIASES = {
+    "float": "float32",
+    "double": "float64",
+    "half": "float16",
+    "long": "int64",
+    "int": "int32",
+    "short": "int16",
+}
+
+
 def _dtype(written: Any) -> str | None:
-    """`dtype: {_target_: hydra.utils.get_object, path: torch.float64}`: the dtype it names."""
+    """`dtype: {_target_: hydra.utils.get_object, path: torch.float64}`: the dtype it names
+    (`torch.float` is float32); None for any other spelling."""
     if isinstance(written, dict) and written.get(TARGET) == "hydra.utils.get_object":
         path = written.get("path")
         if isinstance(path, str) and path.startswith("torch."):
-            return path.removeprefix("torch.")
+            name = path.removeprefix("torch.")
+            return _ALIASES.get(name, name)
     return None
 
 
-def _inferred_dtype(values: Any) -> str:
-    """torch.tensor's dtype for Python numbers: float32 if any is a float, else int64 (bool
-    if all are booleans)."""
+def inferred_dtype(values: Any) -> str:
+    """torch.tensor's dtype for Python numbers: float32 if any is a float or there is none,
+    bool if all are booleans, else int64."""
     flat = list(_flat(values))
-    if any(isinstance(v, float) for v in flat):
+    if not flat or any(isinstance(v, float) for v in flat):
         return "float32"
-    if flat and all(isinstance(v, bool) for v in flat):
+    if all(isinstance(v, bool) for v in flat):
         return "bool"
     return "int64"
 

@@ -8,12 +8,20 @@ list-to-tensor type (the `tensor-from-list` setting)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
 
 from losscfg.catalogue.schema import TORCH_NN, Loss
 from losscfg.dialects.hydra import MODULES, TARGET
-from losscfg.dialects.hydra_values import TensorValue, Unresolved, passed
+from losscfg.dialects.hydra_values import (
+    MISSING,
+    TensorValue,
+    Unresolved,
+    inferred_dtype,
+    omegaconf_float,
+    omegaconf_scalar,
+)
 from losscfg.dialects.names import LIGHTNING
 from losscfg.dialects.site import Builder, LossSite, mappings
 from losscfg.load.document import Document, Path
@@ -36,30 +44,34 @@ def torch_class(name: Any, classes: Mapping[str, Loss]) -> str | None:
     return found if "." not in short and found in classes else None
 
 
-def bare_loss(value: Any) -> bool:
-    """A string value that names a loss under torch.nn (`torch.nn.L1Loss`): LightningCLI's
-    class with no arguments."""
-    return (
-        isinstance(value, str)
-        and value.startswith(TORCH_NN)
-        and value.rsplit(".", 1)[-1].lower().endswith("loss")
-    )
+def bare_loss(value: Any, others: frozenset[str] = frozenset()) -> bool:
+    """A string value that names a loss under torch.nn (`torch.nn.L1Loss`, or a typo of one):
+    LightningCLI's class with no arguments; not one of torch.nn's `others`."""
+    if not isinstance(value, str) or not value.startswith(TORCH_NN) or value in others:
+        return False
+    name = value.rsplit(".", 1)[-1]
+    return name.lower().endswith("loss") and not name.startswith("_")
 
 
 def find_sites(
-    document: Document, classes: Mapping[str, Loss], tensor_from_list: bool = False
+    document: Document,
+    classes: Mapping[str, Loss],
+    tensor_from_list: bool = False,
+    *,
+    bare: bool = True,
 ) -> tuple[LossSite, ...]:
-    """Every `class_path` mapping and bare `torch.nn.X` value naming a loss, in document order."""
+    """Every `class_path` mapping naming a loss, and (with `bare`, in a LightningCLI file) every
+    bare `torch.nn.X` value naming one; in a Hydra file such a string is only a string."""
     sites = []
     for path, mapping in mappings(document.data):
         found = torch_class(mapping.get(CLASS_PATH), classes)
         if found is not None:
             sites.append(_site(document, path, mapping, classes[found], tensor_from_list))
-        for key, value in mapping.items():
-            bare = torch_class(value, classes) if key not in _NOT_BARE else None
-            if bare is not None and isinstance(value, str) and value.startswith(TORCH_NN):
+        for key, value in mapping.items() if bare else ():
+            named = torch_class(value, classes) if key not in _NOT_BARE else None
+            if named is not None and isinstance(value, str) and value.startswith(TORCH_NN):
                 builder = _parsed(document, {}, tensor_from_list)
-                site = LossSite((*path, key), DIALECT, classes[bare], {}, frozenset(), builder)
+                site = LossSite((*path, key), DIALECT, classes[named], {}, frozenset(), builder)
                 sites.append(site)
     return tuple(sites)
 
@@ -69,11 +81,11 @@ def _site(
 ) -> LossSite:
     written: dict[Any, Any] = {}
     places: dict[str, Path] = {}
-    for key in (INIT_ARGS, DICT_KWARGS):  # init_args wins over dict_kwargs, as jsonargparse
+    for key in (INIT_ARGS, DICT_KWARGS):  # jsonargparse moves dict_kwargs over init_args
         arguments = mapping.get(key)
         if isinstance(arguments, dict):
             for name, value in arguments.items():
-                if isinstance(name, str) and name not in places:
+                if isinstance(name, str):
                     written[name], places[name] = value, (*path, key)
     builder = _parsed(document, places, tensor_from_list)
     return LossSite(
@@ -91,21 +103,33 @@ def _site(
 
 def _parsed(document: Document, places: Mapping[str, Path], tensor_from_list: bool) -> Builder:
     """What jsonargparse's parser makes of an argument: the value as its YAML loader reads it
-    (a plain `1e-1` is a float), `${…}` resolved within the file (its `omegaconf` parser mode),
-    a string that spells a value of the argument's type made that value, and a list or a number
-    for a tensor made a tensor when the project registers the type."""
+    (a plain `1e-1` is a float), a string that spells a value of the argument's type made that
+    value, a list or a number for a tensor made a tensor when the project registers the type;
+    `???` and `${…}` are left to the job (jsonargparse resolves them only in its `omegaconf`
+    parser mode, which the project's code sets), and a nested `_target_` stays a mapping."""
 
     def value(spec: Loss, argument: str, written: Any) -> Any:
-        path = (*places[argument], argument) if argument in places else None
-        held = passed(document, path, written) if path is not None else written
+        path = (*places[argument], argument) if argument in places else ()
+        held = loaded(document, path, written)
         parameter = spec.parameters[argument]
-        if parameter.is_tensor and tensor_from_list and _numeric(held):
-            return TensorValue(held, _dtype(held), path or ())
-        if isinstance(held, str) and not isinstance(held, Unresolved):
+        if parameter.is_tensor and tensor_from_list and _tensor_data(held):
+            return TensorValue(held, inferred_dtype(held), path)
+        if isinstance(held, str):
             return converted(held, parameter.schema.get("type"))
         return held
 
     return value
+
+
+def loaded(document: Document, path: Path, written: Any) -> Any:
+    """A value as jsonargparse's YAML loader reads it, lists entry by entry."""
+    if isinstance(written, str) and (written == MISSING or "${" in written):
+        return Unresolved(
+            written, "jsonargparse resolves it only in its omegaconf parser mode, at the job"
+        )
+    if isinstance(written, list):
+        return [loaded(document, (*path, i), item) for i, item in enumerate(written)]
+    return omegaconf_scalar(document, path, written)
 
 
 def converted(text: str, kinds: Any) -> Any:
@@ -114,49 +138,40 @@ def converted(text: str, kinds: Any) -> Any:
     wanted = kinds if isinstance(kinds, list) else [kinds]
     if not {"number", "integer", "boolean"} & set(map(str, wanted)):
         return text
-    loaded = scalar_text(text)
-    number = isinstance(loaded, int | float) and not isinstance(loaded, bool)
-    if "boolean" in wanted and isinstance(loaded, bool):
-        return loaded
-    if "integer" in wanted and number and isinstance(loaded, int):
-        return loaded
+    loaded_text = scalar_text(text)
+    number = isinstance(loaded_text, int | float) and not isinstance(loaded_text, bool)
+    if "boolean" in wanted and isinstance(loaded_text, bool):
+        return loaded_text
+    if "integer" in wanted and number and isinstance(loaded_text, int):
+        return loaded_text
     if "number" in wanted and number:
-        return float(loaded)
+        return float(loaded_text)
     return text
 
 
+_DECIMAL = re.compile(r"[-+]?0[0-9]+")
+
+
 def scalar_text(text: str) -> Any:
-    """A plain scalar's value as jsonargparse's YAML loader reads it."""
+    """A string's value as jsonargparse reads it for a typed argument: YAML, except that a
+    number with a leading zero is decimal (`'010'` is 10, not YAML 1.1's octal 8)."""
     import yaml
 
-    from losscfg.dialects.hydra_values import omegaconf_float
-
+    if _DECIMAL.fullmatch(text.strip()):
+        return int(text.strip())
     try:
-        loaded = yaml.safe_load(text)
+        value = yaml.safe_load(text)
     except yaml.YAMLError:
         return text
-    if isinstance(loaded, str):
-        return omegaconf_float(loaded)
-    return loaded
+    return omegaconf_float(value) if isinstance(value, str) else value
 
 
-def _numeric(value: Any) -> bool:
+def _tensor_data(value: Any) -> bool:
+    """Data a registered list-to-tensor type makes a tensor of: numbers or booleans, in
+    lists of any depth (the empty list too)."""
     if isinstance(value, list):
-        return bool(value) and all(_numeric(v) for v in value)
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def _dtype(values: Any) -> str:
-    flat = values if isinstance(values, list) else [values]
-    return "float32" if any(isinstance(v, float) for v in _flatten(flat)) else "int64"
-
-
-def _flatten(values: list[Any]) -> Iterator[Any]:
-    for value in values:
-        if isinstance(value, list):
-            yield from _flatten(value)
-        else:
-            yield value
+        return all(_tensor_data(v) for v in value)
+    return isinstance(value, bool | int | float)
 
 
 class UnknownClass(NamedTuple):
@@ -165,10 +180,14 @@ class UnknownClass(NamedTuple):
     meant: str | None
 
 
-def unknown_classes(data: Any, classes: Mapping[str, Loss]) -> Iterator[UnknownClass]:
+def unknown_classes(
+    data: Any, classes: Mapping[str, Loss], others: frozenset[str] = frozenset()
+) -> Iterator[UnknownClass]:
     """`class_path`s and bare `torch.nn.` strings that mean a torch.nn loss but name none:
-    `torch.nn.CrossEntropyloss`, `nn.CrossEntropyLoss` (no module `nn`)."""
+    `torch.nn.CrossEntropyloss`, `nn.CrossEntropyLoss` (no module `nn`), the short
+    `CrossEntropyloss`; not torch.nn's `others` (`AdaptiveLogSoftmaxWithLoss`)."""
     names = {path.removeprefix(TORCH_NN): path for path in classes}
+    lowered = {name.lower(): name for name in names}
     for path, mapping in mappings(data):
         for key, value in mapping.items():
             if not isinstance(value, str) or (key != CLASS_PATH and not value.startswith(TORCH_NN)):
@@ -179,9 +198,13 @@ def unknown_classes(data: Any, classes: Mapping[str, Loss]) -> Iterator[UnknownC
             if value.startswith(TORCH_NN):
                 if "." in value.removeprefix(TORCH_NN).removeprefix("modules.loss."):
                     continue  # torch.nn.functional.…, torch.nn.modules.conv.…: not a loss
-                if not name.lower().endswith("loss"):
-                    continue  # torch.nn.Linear and the other modules: fine
-            elif not (value.startswith("nn.") and name in names):
-                continue
+                if not name.lower().endswith("loss") or name.startswith("_"):
+                    continue  # torch.nn.Linear and the other modules, private bases: fine
+                if f"{TORCH_NN}{name}" in others:
+                    continue
+            elif value.startswith("nn.") and name in names:
+                pass
+            elif "." in value or value.lower() not in lowered:
+                continue  # a short name: only a loss class's own, in another case
             meant = closest(name, names)
             yield UnknownClass((*path, key), value, names[meant] if meant is not None else None)

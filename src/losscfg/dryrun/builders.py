@@ -10,6 +10,7 @@ from typing import Any
 
 import torch
 
+from losscfg.dialects.hydra import DEFAULTS
 from losscfg.dialects.names import HYDRA, LIGHTNING
 from losscfg.dialects.site import LossSite
 from losscfg.lint.context import Context
@@ -49,9 +50,11 @@ def builder(context: Context) -> SiteBuilder:
 def _hydra(context: Context) -> SiteBuilder:
     """`hydra.utils.instantiate` of the site's node, the file composed by OmegaConf."""
     from hydra.utils import instantiate
-    from omegaconf import OmegaConf
+    from omegaconf import DictConfig, OmegaConf
 
     config = OmegaConf.create(context.document.text)
+    if isinstance(config, DictConfig) and DEFAULTS in config:
+        config.pop(DEFAULTS)  # the defaults list: composition consumes it before instantiate
 
     def build(site: LossSite) -> torch.nn.Module:
         path = ".".join(map(str, site.path))
@@ -75,8 +78,10 @@ def _lightning(context: Context) -> SiteBuilder:
     list-to-tensor type registered meanwhile when the `tensor-from-list` setting says so."""
     from jsonargparse import ArgumentParser
 
+    data = _resolved(context)
+
     def build(site: LossSite) -> torch.nn.Module:
-        node = _node(context.document.data, site.path)
+        node = _node(data, site.path)
         parser = ArgumentParser(exit_on_error=False)
         parser.add_class_arguments(_Module, "module")
         instantiate = getattr(parser, "instantiate", None) or parser.instantiate_classes
@@ -86,6 +91,19 @@ def _lightning(context: Context) -> SiteBuilder:
         return built  # type: ignore[no-any-return]
 
     return build
+
+
+def _resolved(context: Context) -> Any:
+    """The file's data; with its `${…}` resolved by OmegaConf where it is installed, as
+    jsonargparse's `omegaconf` parser mode does (a file with interpolations needs it)."""
+    if "${" not in context.document.text or importlib.util.find_spec("omegaconf") is None:
+        return context.document.data
+    from omegaconf import OmegaConf
+
+    try:
+        return OmegaConf.to_container(OmegaConf.create(context.document.text), resolve=True)
+    except Exception:  # an interpolation only the job resolves: parsed as written
+        return context.document.data
 
 
 def _node(data: Any, path: tuple[Any, ...]) -> Any:

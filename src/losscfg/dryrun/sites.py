@@ -16,11 +16,11 @@ import torch
 
 from losscfg.diagnostics import DryRunFailure, DryRunResult
 from losscfg.dialects.site import LossSite
+from losscfg.dialects.trainer import mixed_precision
 from losscfg.dryrun.builders import SiteBuilder, builder
 from losscfg.dryrun.inputs import call_inputs
 from losscfg.dryrun.run import DEFAULT_CLASSES, RunSettings
 from losscfg.lint.context import Context
-from losscfg.lint.rules.amp import MIXED_PRECISION, TRAINER
 
 
 class _Failed(Exception):
@@ -111,11 +111,9 @@ def _step(stage: str, where: tuple[Any, ...], work: Any) -> Any:
 
 
 def _amp_dtype(context: Context, settings: RunSettings) -> torch.dtype | None:
-    trainer = context.data.get(TRAINER)
-    precision = trainer.get("precision") if isinstance(trainer, dict) else None
-    mixed = not isinstance(precision, bool) and precision in MIXED_PRECISION
-    if settings.amp == "off" or (settings.amp == "auto" and not mixed):
+    precision = mixed_precision(context.document)
+    if settings.amp == "off" or (settings.amp == "auto" and precision is None):
         return None
-    if isinstance(precision, str) and precision.startswith("bf16"):
+    if precision is not None and precision.bfloat16:
         return torch.bfloat16
     return torch.bfloat16 if settings.device.type == "cpu" else torch.float16

@@ -221,14 +221,18 @@ def _after_dry_run(registry: Registry) -> Iterable[Rule]:
 def _run(
     rules: Iterable[Rule], context: Context, selection: Selection, fixes: _Fixes
 ) -> list[Diagnostic]:
-    found = []
+    found: dict[tuple[Any, ...], Diagnostic] = {}
     for rule in rules:
         if rule.code not in selection:
             continue
         assert rule.check is not None
         for finding in rule.check(context):
-            found.append(_place(rule, finding, context.document, fixes))
-    return found
+            placed = _place(rule, finding, context.document, fixes)
+            # text shared by aliases (an anchored site, `loss: *base`) is reported once
+            where = (placed.line, placed.column) if placed.line is not None else placed.pointer
+            key = (placed.code, where, placed.message)
+            found.setdefault(key, placed)
+    return list(found.values())
 
 
 def _explained(context: Context, registry: Registry, fixes: _Fixes) -> list[Diagnostic]:

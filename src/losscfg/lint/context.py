@@ -118,16 +118,17 @@ class Context:
         return sites_of(self.document, self.schema, self.dialect, self.tensor_from_list)
 
     def class_count_of(self, site: LossSite) -> ClassCount | None:
-        """SPEC §15: the class count of a site in a Hydra or LightningCLI file: the command
-        line or the setting, the site's own `num_classes` argument (LinearCrossEntropyLoss),
-        else the file's `num_classes` keys when all of them are the same integer."""
+        """SPEC §15: the class count of a site in a Hydra or LightningCLI file: the site's own
+        `num_classes` argument (LinearCrossEntropyLoss builds its classes from it), else the
+        command line or the setting, else the file's `num_classes` keys when all of them are
+        the same integer."""
         if site.dialect == FAT:
             return self.class_count
-        if self.given_class_count is not None:
-            return self.given_class_count
         own = site.value(NUM_CLASSES) if NUM_CLASSES in site.arguments else None
         if _is_count(own):
             return ClassCount(own, ARGUMENT, f"its num_classes: {own}")
+        if self.given_class_count is not None:
+            return self.given_class_count
         return self.file_class_count
 
     @cached_property

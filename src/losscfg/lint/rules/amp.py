@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from losscfg.diagnostics import Severity
-from losscfg.dialects.hydra_values import passed
 from losscfg.dialects.names import FAT, HYDRA, LIGHTNING
+from losscfg.dialects.trainer import TRAINER, mixed_precision
 from losscfg.fix import remedies
 from losscfg.fix.remedies import Remedy, SetValue
 from losscfg.lint.context import Context, Finding
@@ -75,18 +75,9 @@ def amp_unsafe_loss(ctx: Context) -> Iterator[Finding]:
         )
 
 
-#: Lightning's `trainer.precision` values that run the model and the loss under autocast.
-MIXED_PRECISION = frozenset({16, "16", "16-mixed", "bf16", "bf16-mixed"})
-TRAINER = "trainer"
-
-
 def _mixed_precision_sites(ctx: Context) -> Iterator[Finding]:
-    trainer = ctx.data.get(TRAINER)
-    if not isinstance(trainer, dict) or "precision" not in trainer:
-        return
-    precision = passed(ctx.document, (TRAINER, "precision"), trainer["precision"])
-    accelerator = passed(ctx.document, (TRAINER, "accelerator"), trainer.get("accelerator"))
-    if isinstance(precision, bool) or precision not in MIXED_PRECISION or accelerator == "cpu":
+    precision = mixed_precision(ctx.document)
+    if precision is None or precision.accelerator == "cpu":
         return
     span = ctx.document.span((TRAINER, "precision"))
     where = f" (line {span.line})" if span else ""
@@ -98,7 +89,7 @@ def _mixed_precision_sites(ctx: Context) -> Iterator[Finding]:
         yield Finding(
             site.class_path,
             f"{site.torch_class} is unsafe under CUDA autocast: with trainer.precision: "
-            f"{precision}{where} the first batch on a GPU fails with '{unsafe['error']}'",
+            f"{precision.value}{where} the first batch on a GPU fails with '{unsafe['error']}'",
             hint=f"use {unsafe['instead']}, or train with trainer.precision: 32",
             fix=remedies.unsafe(
                 f"write {instead} (and drop the model's final sigmoid)",

@@ -115,19 +115,30 @@ def invalid_choices(ctx: Context) -> Iterator[Finding]:
             words = [str(choice) for choice in choices]
             sole = sole_close(value, words) if isinstance(value, str) else None
             suggestion = closest(value, words) if isinstance(value, str) else None
-            yield Finding(
-                site.at(argument),
-                f"{argument} is {show(value)}; expected one of: {', '.join(words)}: "
-                f"{_class_name(site)} refuses it when it is built or first runs",
-                f"did you mean {suggestion!r}?"
-                if suggestion
-                else f"write one of: {', '.join(words)}",
-                fix=unsafe(
-                    f"write {sole}", SetValue(site.at(argument), sole, sole, keep_quotes=True)
-                )
-                if sole is not None
-                else None,
+            yield _as_interpolated(
+                Finding(
+                    site.at(argument),
+                    f"{argument} is {_via(site, argument)}{show(value)}; expected one of: "
+                    f"{', '.join(words)}: "
+                    f"{_class_name(site)} refuses it when it is built or first runs",
+                    f"did you mean {suggestion!r}?"
+                    if suggestion
+                    else f"write one of: {', '.join(words)}",
+                    fix=unsafe(
+                        f"write {sole}", SetValue(site.at(argument), sole, sole, keep_quotes=True)
+                    )
+                    if sole is not None
+                    else None,
+                ),
+                site,
+                argument,
             )
+
+
+def _via(site: LossSite, argument: str) -> str:
+    """`${r}, which is ` where the value comes through an interpolation."""
+    written = site.written.get(argument)
+    return f"{written}, which is " if isinstance(written, str) and "${" in written else ""
 
 
 def _typed(value: object, choices: list[object]) -> bool:
@@ -181,13 +192,24 @@ def wrong_types(ctx: Context) -> Iterator[Finding]:
             if judged is None:
                 continue
             parameter, value = judged
-            finding = _type_finding(site, argument, parameter, value)
+            node = ctx.document.node(site.at(argument))
+            plain = node is not None and node.plain
+            finding = _type_finding(site, argument, parameter, value, plain=plain)
             if finding is not None:
-                yield finding
+                yield _as_interpolated(finding, site, argument)
+
+
+def _as_interpolated(finding: Finding, site: LossSite, argument: str) -> Finding:
+    """A finding on a value that `${…}` brings from elsewhere: its fix would write the value
+    over the interpolation, so none is offered."""
+    written = site.written.get(argument)
+    if isinstance(written, str) and "${" in written:
+        return finding._replace(fix=None)
+    return finding
 
 
 def _type_finding(
-    site: LossSite, argument: str, parameter: Parameter, value: Any
+    site: LossSite, argument: str, parameter: Parameter, value: Any, *, plain: bool = False
 ) -> Finding | None:
     kinds = parameter.schema.get("type")
     kinds = kinds if isinstance(kinds, list) else [kinds]
@@ -221,7 +243,7 @@ def _type_finding(
             severity=Severity.WARNING,
         )
     held = _held(value)
-    spelled = _spelled(written, value)
+    spelled = _spelled(written, value, plain)
     message = (
         f"{argument} is {spelled}, not {describe(parameter.schema)}: "
         f"{name} refuses it when it is built or on the first batch "
@@ -276,10 +298,12 @@ def _held(value: Any) -> str:
     return _HELD.get(type(value), type(value).__name__)
 
 
-def _spelled(written: Any, value: Any) -> str:
+def _spelled(written: Any, value: Any, plain: bool) -> str:
     """The value in words, saying how OmegaConf read it where PyYAML reads it otherwise."""
     if isinstance(written, str) and not isinstance(value, str):
         return f"{written}, which OmegaConf reads as the {type(value).__name__} {show(value)}"
+    if isinstance(value, str) and number_like(value) is not None and plain:
+        return f"{value} (OmegaConf reads it as a string, not a number)"
     if isinstance(value, str) and number_like(value) is not None:
         return f"the string {quoted(value)} (quoted, so not a number)"
     if isinstance(value, str) and value.strip().lower() in ("true", "false"):
@@ -353,24 +377,31 @@ def null_arguments(ctx: Context) -> Iterator[Finding]:
                 continue
             wanted = _TORCH_TYPE.get(str(kinds), "a value")
             default = show(parameter.default)
-            yield Finding(
-                site.at(argument),
-                f"{argument} is null: {_class_name(site)} takes {describe(parameter.schema)} and "
-                f'refuses None when it is built or on the first batch ("argument '
-                f"'{argument}' must be {wanted}, not NoneType\")",
-                f"remove {argument} for torch's default ({default}), or give a value",
-                fix=unsafe(
-                    f"remove {argument} (torch's default: {default})",
-                    RemoveEntry(site.at(argument)),
+            yield _as_interpolated(
+                Finding(
+                    site.at(argument),
+                    f"{argument} is null: {_class_name(site)} takes "
+                    f"{describe(parameter.schema)} and "
+                    f'refuses None when it is built or on the first batch ("argument '
+                    f"'{argument}' must be {wanted}, not NoneType\")",
+                    f"remove {argument} for torch's default ({default}), or give a value",
+                    fix=unsafe(
+                        f"remove {argument} (torch's default: {default})",
+                        RemoveEntry(site.at(argument)),
+                    ),
                 ),
+                site,
+                argument,
             )
 
 
 def outside_range(ctx: Context) -> Iterator[Finding]:
     """Numbers of a site outside the range the class takes: an error where torch refuses it
     or trains on something else (a negative `label_smoothing` smooths nothing), a warning
-    outside a range that torch does not enforce (`x-advised`)."""
+    outside a range that torch does not enforce (`x-advised`); a tensor with a NaN or an
+    infinite entry."""
     for site in ctx.sites:
+        yield from _non_finite_tensors(site)
         for argument in sorted(site.arguments):
             judged = _judged(site, argument)
             if judged is None:
@@ -378,8 +409,9 @@ def outside_range(ctx: Context) -> Iterator[Finding]:
             parameter, value = judged
             if not _in_effect(site, parameter):
                 continue
-            if _is_number(value):
-                finding = _range_finding(site, argument, parameter, float(value))
+            kinds = parameter.schema.get("type")
+            if _is_number(value) and _of_kind(value, kinds if isinstance(kinds, list) else [kinds]):
+                finding = _range_finding(site, argument, parameter, value)
                 yield from (
                     [finding]
                     if finding is not None
@@ -387,6 +419,30 @@ def outside_range(ctx: Context) -> Iterator[Finding]:
                 )
             elif isinstance(value, list) and isinstance(parameter.schema.get("items"), dict):
                 yield from _item_ranges(site, argument, parameter.schema["items"], value)
+
+
+def _non_finite_tensors(site: LossSite) -> Iterator[Finding]:
+    assert site.spec is not None
+    for argument in sorted(site.arguments):
+        value = site.value(argument) if argument in site.spec.parameters else None
+        if not isinstance(value, TensorValue):
+            continue
+        bad = [v for v in _entries(value.values) if isinstance(v, float) and not math.isfinite(v)]
+        if bad:
+            yield Finding(
+                site.at(argument),
+                f"{argument} holds {show(bad[0])}: the loss is NaN or infinite from the first "
+                "batch, and so is every gradient",
+                "write finite weights",
+            )
+
+
+def _entries(values: Any) -> Iterator[Any]:
+    if isinstance(values, list):
+        for value in values:
+            yield from _entries(value)
+    else:
+        yield values
 
 
 def _is_number(value: Any) -> bool:
@@ -425,11 +481,19 @@ def _range_finding(
     name = _class_name(site)
     if value == math.inf and parameter.takes_infinity:
         return None  # the max norm; a loss quadratic everywhere
-    if not math.isfinite(value):
+    if math.isnan(value):
         return Finding(
             site.at(argument),
-            f"{argument} is {show(value)}: with a {'NaN' if value != value else 'infinite'} "
-            f"{argument}, {name} computes NaN, infinity or nothing, and trains on it",
+            f"{argument} is NaN: every comparison with it is false, so {name} skips what it "
+            "guards or computes NaN, and trains on that",
+            f"write a finite number ({describe(parameter.schema)})",
+        )
+    bounded = any(k in parameter.schema for k in ("minimum", "maximum", "exclusiveMinimum"))
+    if math.isinf(value) and not bounded:
+        return Finding(
+            site.at(argument),
+            f"{argument} is {show(value)}: with an infinite {argument}, {name} computes an "
+            "infinite, constant or zero loss, and trains on that",
             f"write a finite number ({describe(parameter.schema)})",
         )
     if not in_range(value, parameter.schema):
@@ -469,6 +533,8 @@ def _count_finding(
 
 
 def _consequence(site: LossSite, argument: str, value: float) -> str:
+    if math.isinf(value):
+        return f"{_class_name(site)} refuses it, or trains on a constant, zero or infinite loss"
     if argument == "label_smoothing" and value < 0:
         return "torch smooths only when it is above 0, so the loss is plain cross-entropy"
     return f"{_class_name(site)} refuses it when it is built or on the first batch"

@@ -50,7 +50,7 @@ def unknown_target(ctx: Context) -> Iterator[Finding]:
     `nn.CrossEntropyLoss`: `No module named 'nn'`). The short `CrossEntropyLoss` works there.
     """
     yield from _unknown_classes(ctx)
-    for found in unknown_targets(ctx.document.data, ctx.schema.classes()):
+    for found in unknown_targets(ctx.document.data, ctx.schema.classes(), ctx.schema.not_losses()):
         message = (
             f"_target_ {show(found.target, longest=200)} names no loss class Hydra can import: "
             "instantiate "
@@ -72,13 +72,14 @@ def unknown_target(ctx: Context) -> Iterator[Finding]:
 
 def _unknown_classes(ctx: Context) -> Iterator[Finding]:
     """LightningCLI: a `class_path` or bare `torch.nn.` string that names no loss class."""
-    for found in unknown_classes(ctx.document.data, ctx.schema.classes()):
+    for found in unknown_classes(ctx.document.data, ctx.schema.classes(), ctx.schema.not_losses()):
         module, _, name = found.written.rpartition(".")
-        refusal = (
-            f"No module named '{module}'"
-            if not found.written.startswith("torch.")
-            else f"module '{module}' has no attribute '{name}'"
-        )
+        if not module:
+            refusal = "Expected a dot import path string"
+        elif not found.written.startswith("torch."):
+            refusal = f"No module named '{module}'"
+        else:
+            refusal = f"module '{module}' has no attribute '{name}'"
         message = (
             f"{show(found.written, longest=200)} names no loss class: the parser refuses it "
             f"(\"Problem with given class_path '{found.written}': {refusal}\")"
@@ -139,23 +140,30 @@ def list_for_tensor(ctx: Context) -> Iterator[Finding]:
         for argument in sorted(site.arguments):
             parameter = site.spec.parameters.get(argument)
             value = site.value(argument)
-            if parameter is None or not parameter.is_tensor or not _list_or_number(value):
+            if parameter is None or not parameter.is_tensor:
                 continue
-            kind = "a YAML list" if isinstance(value, list) else "a number"
+            if not _list_or_number(value) and not isinstance(value, dict):
+                continue
+            kinds: dict[type, str] = {list: "a YAML list", dict: "a mapping"}
+            kind = kinds.get(type(value), "a number")
             if site.dialect == LIGHTNING:
                 yield _unregistered(site, argument, kind, value)
                 continue
-            held = (
-                "omegaconf.listconfig.ListConfig"
-                if isinstance(value, list)
-                else type(value).__name__
-            )
+            containers: dict[type, str] = {
+                list: "omegaconf.listconfig.ListConfig",
+                dict: "omegaconf.dictconfig.DictConfig",  # _recursive_: false builds nothing
+            }
+            held = containers.get(type(value), type(value).__name__)
             yield Finding(
                 site.at(argument),
                 f'{argument} is {kind}, not a tensor: instantiate fails with "cannot assign '
                 f"'{held}' object to buffer '{argument}' (torch Tensor or None required)\"",
-                f"build the tensor: {argument}: {{_target_: torch.tensor, data: ...}}",
-                fix=_as_tensor(site, argument, value) if value is site.written[argument] else None,
+                "remove _recursive_: false, so that instantiate builds the nested tensor"
+                if isinstance(value, dict)
+                else f"build the tensor: {argument}: {{_target_: torch.tensor, data: ...}}",
+                fix=_as_tensor(site, argument, value)
+                if value is site.written[argument] and not isinstance(value, dict)
+                else None,
             )
 
 
@@ -165,9 +173,12 @@ def _unregistered(site: LossSite, argument: str, kind: str, value: Any) -> Findi
         f'{argument} is {kind}, not a tensor: the parser refuses it ("Parser key '
         f'"{argument}": Does not validate against any of the Union subtypes ... Not a valid '
         f'subclass of Tensor ... Given value: {show(value)}")',
-        "jsonargparse builds no tensor from YAML: register a list-to-tensor type in the project "
-        "(jsonargparse.typing.register_type) and set tensor-from-list = true in losscfg's "
-        "settings, or build the loss in code",
+        "a nested _target_ is Hydra's: jsonargparse builds no object from it; give a list with "
+        "a registered list-to-tensor type (tensor-from-list = true), or build the loss in code"
+        if isinstance(value, dict)
+        else "jsonargparse builds no tensor from YAML: register a list-to-tensor type in the "
+        "project (jsonargparse.typing.register_type) and set tensor-from-list = true in "
+        "losscfg's settings, or build the loss in code",
     )
 
 
@@ -263,6 +274,61 @@ def unresolved_value(ctx: Context) -> Iterator[Finding]:
                     f"{argument} is {show(value.written)}: {value.why}, so its checks are skipped",
                     "check the composed config (--cfg job --resolve) or give the value here",
                 )
+
+
+@rule("LC115", "missing-argument", Severity.ERROR, dialects=(HYDRA, LIGHTNING))
+def missing_argument(ctx: Context) -> Iterator[Finding]:
+    """A torch.nn loss without an argument its constructor requires.
+
+    ## What it does
+    Reports a site whose class has required arguments (LinearCrossEntropyLoss's `in_features`
+    and `num_classes`) that the file does not give: as keys (Hydra), under `init_args` or
+    `dict_kwargs` (LightningCLI), or by position in Hydra's `_args_`.
+
+    ## Why is this bad?
+    The loss cannot be built: Hydra's instantiate fails with `TypeError:
+    LinearCrossEntropyLoss.__init__() missing 1 required positional argument: 'num_classes'`,
+    jsonargparse with `the following arguments are required: num_classes`.
+
+    ## Example
+    ```yaml
+    _target_: torch.nn.LinearCrossEntropyLoss
+    in_features: 512
+    ```
+
+    ## Fix
+    Give the argument (`num_classes: 10`). In Hydra, `_partial_: true` leaves it to the code
+    that calls the partial: no finding then.
+    """
+    for site in ctx.sites:
+        assert site.spec is not None
+        if site.written.get("_partial_") is True and site.dialect == HYDRA:
+            continue
+        order = list(site.spec.parameters)
+        positional = site.written.get("_args_") if site.dialect == HYDRA else None
+        given = len(positional) if isinstance(positional, list) else 0
+        missing = [
+            name
+            for name in site.spec.required
+            if name not in site.arguments and order.index(name) >= given
+        ]
+        if not missing:
+            continue
+        name = (site.torch_class or "").rsplit(".", 1)[-1]
+        listed = " and ".join(repr(m) for m in missing)
+        refusal = (
+            f'instantiate fails with "TypeError: {name}.__init__() missing {len(missing)} '
+            f'required positional argument{"s" if len(missing) > 1 else ""}: {listed}"'
+            if site.dialect == HYDRA
+            else f'the parser refuses it ("the following arguments are required: '
+            f'{", ".join(missing)}")'
+        )
+        yield Finding(
+            site.class_path,
+            f"{site.torch_class} needs {listed}: {refusal}",
+            f"give {', '.join(missing)}"
+            + (" under init_args" if site.dialect == LIGHTNING else ""),
+        )
 
 
 @rule("LC114", "deprecated-argument", Severity.WARNING, dialects=(HYDRA, LIGHTNING))

@@ -151,7 +151,10 @@ def zero_weights(ctx: Context) -> Iterator[Finding]:
         if weights is not None and all(w == 0 for w in weights):
             yield Finding(
                 site.at("weight"),
-                "every entry of weight is 0: the mean loss divides by zero and is NaN",
+                "every entry of weight is 0: the mean loss divides by zero and is NaN"
+                if site.dialect == FAT
+                else "every entry of weight is 0: the loss is NaN (a mean divides by the "
+                "weights' sum) or 0, and nothing is learned",
                 hint="give the classes you train on a weight above 0 (1.0 is neutral)",
             )
 
@@ -270,12 +273,30 @@ def _tensor_data(site: LossSite) -> list[Any] | None:
     return values if isinstance(values, list) and values else None
 
 
+def _not_one_dimensional(site: LossSite, argument: str) -> Iterator[Finding]:
+    """A weight of two or more dimensions where the class needs one weight per class."""
+    value = site.value(argument) if site.spec and argument in site.spec.parameters else None
+    if not isinstance(value, TensorValue) or value.shape is None or len(value.shape) < 2:
+        return
+    assert site.spec is not None
+    if site.spec.parameters[argument].broadcasts:
+        return
+    name = (site.torch_class or "").rsplit(".", 1)[-1]
+    yield Finding(
+        site.at(argument),
+        f"{argument} is a {len(value.shape)}-D tensor of shape {tuple(value.shape)}: {name} needs "
+        "a 1-D weight, one per class, and fails when it is built or on the first batch",
+        "write one list of weights: data: [w1, w2, ...]",
+    )
+
+
 def _tensor_lengths(ctx: Context, argument: str) -> Iterator[Finding]:
     """LC201 and LC202 on a Hydra site: a tensor that is not one entry per class (or, where
     torch broadcasts it, one entry or 0-d)."""
     for site in ctx.sites:
         tensor = tensor_argument(site, argument)
         if tensor is None:
+            yield from _not_one_dimensional(site, argument)
             continue
         assert site.spec is not None
         broadcasts = site.spec.parameters[argument].broadcasts
@@ -309,9 +330,23 @@ def _tensor_lengths(ctx: Context, argument: str) -> Iterator[Finding]:
         )
 
 
+#: The names torch gives its scalar types in "expected scalar type Float but found Long".
+_SCALAR_TYPES = {
+    "float64": "Double",
+    "float16": "Half",
+    "bfloat16": "BFloat16",
+    "int64": "Long",
+    "int32": "Int",
+    "int16": "Short",
+    "int8": "Char",
+    "uint8": "Byte",
+    "bool": "Bool",
+}
+
+
 def _tensor_dtypes(ctx: Context) -> Iterator[Finding]:
-    """LC207 on a Hydra site: a `weight` tensor that is not float32 where the class's kernel
-    needs one."""
+    """LC207 on a Hydra or LightningCLI site: a `weight` tensor that is not float32 where the
+    class's kernel needs one."""
     for site in ctx.sites:
         tensor = tensor_argument(site, "weight")
         if tensor is None or site.spec is None or not site.spec.needs_float_weight:
@@ -319,23 +354,23 @@ def _tensor_dtypes(ctx: Context) -> Iterator[Finding]:
         dtype = tensor.value.dtype
         if dtype is None or dtype == "float32":
             continue
-        found = {"int64": "Long", "float64": "Double", "float16": "Half", "int32": "Int"}
         name = (site.torch_class or "").rsplit(".", 1)[-1]
-        why = " (its data holds only integers)" if dtype == "int64" else ""
+        inferred = tensor.value.inferred and dtype == "int64"
+        why = " (its data holds only integers)" if inferred else ""
         yield Finding(
             tensor.path,
             f"weight is {_article(dtype)} {dtype} tensor{why}: {name}'s kernel needs a float32 "
             "weight, and the first batch fails with 'expected scalar type Float but found "
-            f"{found.get(dtype, dtype)}'",
+            f"{_SCALAR_TYPES.get(dtype, dtype)}'",
             "write the weights as floats (1.0, not 1)"
-            if dtype == "int64"
-            else "build the weight as float32 (drop its dtype)",
-            fix=_data_as_floats(tensor) if dtype == "int64" else None,
+            if inferred
+            else "build the weight as float32 (torch.tensor with float data, and no dtype)",
+            fix=_data_as_floats(tensor) if inferred else None,
         )
 
 
 def _article(word: str) -> str:
-    return "an" if word.startswith("int") else "a"
+    return "an" if word.startswith(("int", "uint")) else "a"
 
 
 def _data_as_floats(tensor: Tensor) -> Remedy | None:
