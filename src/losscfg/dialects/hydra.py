@@ -23,7 +23,7 @@ OWN_KEYS = frozenset(OWN_KEY_DESCRIPTIONS)
 #: The defaults list at the top of a config file, which composition consumes.
 DEFAULTS = "defaults"
 #: The module paths under which Hydra finds torch.nn's loss classes.
-MODULES = (LOSS_MODULE, TORCH_NN)  # the longer first
+MODULES = (LOSS_MODULE, f"{TORCH_NN}modules.", TORCH_NN)  # the longer first
 
 
 def torch_class(target: Any) -> str | None:
