@@ -153,6 +153,7 @@ def test_every_torch_nn_class_has_a_site_with_its_arguments_and_hydra_s_own_keys
         short = name.removeprefix("torch.nn.")
         assert branch["if"]["properties"]["_target_"]["enum"] == [
             f"torch.nn.{short}",
+            f"torch.nn.modules.{short}",
             f"torch.nn.modules.loss.{short}",
         ]
         site = branch["then"]

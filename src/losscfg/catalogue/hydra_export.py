@@ -22,9 +22,10 @@ import copy
 from typing import Any
 
 TARGET, PARTIAL = "_target_", "_partial_"
-#: The module paths under which Hydra finds torch.nn's loss classes, the short one first.
+#: The module paths under which Hydra finds torch.nn's loss classes (torch.nn, torch.nn.modules
+#: and torch.nn.modules.loss all export them), the short one first.
 TORCH_NN, LOSS_MODULE = "torch.nn.", "torch.nn.modules.loss."
-MODULES = (TORCH_NN, LOSS_MODULE)
+MODULES = (TORCH_NN, f"{TORCH_NN}modules.", LOSS_MODULE)
 #: Hydra's own keys of a `_target_` mapping, which it never passes to the constructor, with
 #: what it does with each, for the editor to show.
 OWN_KEY_DESCRIPTIONS = {

@@ -8,7 +8,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
 
-from losscfg.catalogue.hydra_export import LOSS_MODULE, OWN_KEY_DESCRIPTIONS
+from losscfg.catalogue.hydra_export import MODULES as EXPORTED_MODULES
+from losscfg.catalogue.hydra_export import OWN_KEY_DESCRIPTIONS
 from losscfg.catalogue.hydra_export import TARGET as TARGET
 from losscfg.catalogue.schema import TORCH_NN, Loss
 from losscfg.dialects.hydra_values import passed
@@ -23,7 +24,7 @@ OWN_KEYS = frozenset(OWN_KEY_DESCRIPTIONS)
 #: The defaults list at the top of a config file, which composition consumes.
 DEFAULTS = "defaults"
 #: The module paths under which Hydra finds torch.nn's loss classes.
-MODULES = (LOSS_MODULE, f"{TORCH_NN}modules.", TORCH_NN)  # the longer first
+MODULES = tuple(sorted(EXPORTED_MODULES, key=len, reverse=True))  # the longer first
 
 
 def torch_class(target: Any) -> str | None:

@@ -98,7 +98,8 @@ class Validators:
         self.document = _Validator(root)
         described = {"$schema", "$id", "title", "description", "type", "properties"}
         self.sections: dict[str, Any] | None = None
-        if not set(root) - described and root.get("type") == "object":
+        facts = {key for key in root if key.startswith("x-")}  # losscfg's, no keyword
+        if not set(root) - described - facts and root.get("type") == "object":
             self.sections = {
                 name: _Validator(section) for name, section in root["properties"].items()
             }
