@@ -148,8 +148,9 @@ def test_class_typos_in_the_parser_s_words() -> None:
         "no attribute 'CrossEntropyloss'\")"
     )
     assert d.hint == "did you mean 'torch.nn.CrossEntropyLoss'?"
-    bare = only("m:\n  criterion: torch.nn.MSEloss\n", "LC110")
+    bare = only("model:\n  criterion: torch.nn.MSEloss\n", "LC110")
     assert (bare.line, bare.column) == (2, 14)
+    assert "LC110" not in [d.code for d in check("notes:\n  x: torch.nn.MSEloss\n")]
     nn = only("m:\n  class_path: nn.CrossEntropyLoss\n", "LC110")
     assert "No module named 'nn'" in nn.message
 
@@ -216,7 +217,7 @@ def test_a_dry_run_without_jsonargparse_names_the_extra(
     from losscfg.dryrun import builders
 
     monkeypatch.setattr(builders.importlib.util, "find_spec", lambda name: None)
-    write(in_tmp, "l1.yaml", "m:\n  criterion: torch.nn.L1Loss\n")
+    write(in_tmp, "l1.yaml", "model:\n  criterion: torch.nn.L1Loss\n")
     result = cli.invoke(app, ["dry-run", "l1.yaml"])
     assert result.exit_code == 2
     assert "pip install 'losscfg[lightning]'" in result.stderr

@@ -38,9 +38,10 @@ def dialect_of(data: Any, chosen: str = AUTO, *, text: str | None = None) -> str
 
 
 def _bare_loss_only(data: Any) -> bool:
-    """A file whose only mention of a loss is a bare `torch.nn.…Loss` string: LightningCLI's
-    class with no arguments (a framework file has its `loss:` section, and is the framework's)."""
-    if isinstance(data, dict) and isinstance(data.get(fat.SECTION), dict):
+    """A LightningCLI file whose only mention of a loss is a bare `torch.nn.…Loss` string (a
+    class with no arguments): its top-level keys are LightningCLI's own (`model`, `trainer`,
+    ...), as its parser accepts no others; any other file is the framework's."""
+    if not isinstance(data, dict) or not data or not set(data) <= lightning.TOP_LEVEL:
         return False
     others = default_schema().not_losses()
     return any(

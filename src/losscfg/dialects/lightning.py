@@ -30,6 +30,23 @@ from losscfg.load.values import closest
 DIALECT = LIGHTNING
 CLASS_PATH, INIT_ARGS, DICT_KWARGS = "class_path", "init_args", "dict_kwargs"
 OWN_KEYS = frozenset({CLASS_PATH, INIT_ARGS, DICT_KWARGS})
+#: The top-level keys of a LightningCLI config: its subcommands' and their arguments'.
+TOP_LEVEL = frozenset(
+    {
+        "model",
+        "data",
+        "trainer",
+        "optimizer",
+        "lr_scheduler",
+        "seed_everything",
+        "ckpt_path",
+        "config",
+        "fit",
+        "validate",
+        "test",
+        "predict",
+    }
+)
 _NOT_BARE = OWN_KEYS | {TARGET}  # a string there names a class with its arguments beside it
 
 
