@@ -169,7 +169,7 @@ def test_lc113_notes_a_value_only_the_job_knows(text: str, line: int, why: str) 
             "argument: 'num_classes'\"",
         ),
         (
-            "m:\n  criterion: torch.nn.LinearCrossEntropyLoss\n",
+            "model:\n  criterion: torch.nn.LinearCrossEntropyLoss\n",
             "torch.nn.LinearCrossEntropyLoss needs 'in_features' and 'num_classes': the parser "
             'refuses it ("the following arguments are required: in_features, num_classes")',
         ),
