@@ -238,8 +238,6 @@ def outcome(text: str, pointer: str) -> str | None:
     from hydra.utils import instantiate
     from omegaconf import DictConfig, OmegaConf
 
-    from losscfg.dryrun.inputs import call_inputs
-
     try:
         config = OmegaConf.create(text)
     except Exception as problem:
@@ -248,12 +246,25 @@ def outcome(text: str, pointer: str) -> str | None:
         config.pop("defaults")  # composition consumes a config file's defaults list
     path = pointer.strip("/").replace("/", ".")
     node = OmegaConf.select(config, path) if path else config
+
+    def build() -> Any:
+        loss = instantiate(node)
+        return loss if isinstance(loss, torch.nn.Module) else loss()  # a _partial_'s call
+
+    return one_batch(build)
+
+
+def one_batch(build: Any) -> str | None:
+    """None where `build()` gives a loss and one forward and backward on inputs natural to
+    its class run to a finite value; else what failed, in words."""
+    import torch
+
+    from losscfg.dryrun.inputs import call_inputs
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            loss = instantiate(node)
-            if not isinstance(loss, torch.nn.Module):
-                loss = loss()  # a _partial_: what a factory calls
+            loss = build()
             spec = default_schema().classes()[f"torch.nn.{type(loss).__name__}"]
             torch.manual_seed(0)
             inputs = call_inputs(spec, loss, BATCH, CLASSES, torch.device("cpu"))
