@@ -159,9 +159,7 @@ def _parse(table: Mapping[str, Any], path: Path) -> Settings:
             f"known settings: {', '.join(KEYS)}"
             + (f" (did you mean {suggestion}?)" if suggestion else "")
         )
-    strict = table.get("strict", False)
-    if not isinstance(strict, bool):
-        raise SettingsError(f"{path}: strict must be true or false, not {strict!r}")
+    strict = _flag(table, "strict", False, path)
     num_classes = table.get("num-classes")
     if num_classes is not None and not _is_count(num_classes):
         raise SettingsError(
@@ -179,21 +177,13 @@ def _parse(table: Mapping[str, Any], path: Path) -> Settings:
             f"1 to {MAX_CLASSES:,}), e.g. datasets = {{ tiny_imagenet = 200 }}"
             + (f", not {wrong[0]}" if wrong else "")
         )
-    respect_gitignore = table.get("respect-gitignore", True)
-    if not isinstance(respect_gitignore, bool):
-        raise SettingsError(
-            f"{path}: respect-gitignore must be true or false, not {respect_gitignore!r}"
-        )
+    respect_gitignore = _flag(table, "respect-gitignore", True, path)
     dialect = table.get("dialect", AUTO)
     if dialect not in DIALECTS:
         raise SettingsError(
             f"{path}: dialect must be one of {', '.join(DIALECTS)}, not {dialect!r}"
         )
-    tensor_from_list = table.get("tensor-from-list", False)
-    if not isinstance(tensor_from_list, bool):
-        raise SettingsError(
-            f"{path}: tensor-from-list must be true or false, not {tensor_from_list!r}"
-        )
+    tensor_from_list = _flag(table, "tensor-from-list", False, path)
     exclude = table.get("exclude")
     select = table.get("select")
     if select is not None and not select:
@@ -214,6 +204,13 @@ def _parse(table: Mapping[str, Any], path: Path) -> Settings:
         dialect=dialect,
         tensor_from_list=tensor_from_list,
     )
+
+
+def _flag(table: Mapping[str, Any], key: str, default: bool, path: Path) -> bool:
+    value = table.get(key, default)
+    if not isinstance(value, bool):
+        raise SettingsError(f"{path}: {key} must be true or false, not {value!r}")
+    return value
 
 
 def _patterns(value: Any, key: str, path: Path) -> tuple[str, ...]:
